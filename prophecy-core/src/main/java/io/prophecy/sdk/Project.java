@@ -1,0 +1,33 @@
+package io.prophecy.sdk;
+
+import io.prophecy.sdk.model.ProjectInfo;
+import io.prophecy.sdk.model.RunRecord;
+import java.nio.file.Path;
+import java.util.List;
+
+/** A project of a team, kept in a Git working copy. */
+public interface Project {
+  ProjectInfo info();
+
+  default String name() {
+    return info().name();
+  }
+
+  /** The folder of the project's Git working copy. */
+  default Path workingCopy() {
+    return info().spec().workingCopy().orElseThrow();
+  }
+
+  /**
+   * The newest runs of the project's pipelines, newest first, with their per-gem metrics.
+   *
+   * @param limit at most this many, 1 to 10,000
+   */
+  List<RunRecord> runs(int limit);
+
+  /**
+   * Removes the project from the registry. Admins only. The working copy stays on disk: deleting a
+   * project never deletes code.
+   */
+  void delete();
+}

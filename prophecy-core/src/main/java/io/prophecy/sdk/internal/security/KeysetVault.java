@@ -1,0 +1,250 @@
+package io.prophecy.sdk.internal.security;
+
+import com.google.crypto.tink.Aead;
+import com.google.crypto.tink.KeysetHandle;
+import com.google.crypto.tink.TinkProtoKeysetFormat;
+import com.google.crypto.tink.aead.PredefinedAeadParameters;
+import io.prophecy.sdk.VaultException;
+import io.prophecy.sdk.internal.store.Database;
+import io.prophecy.sdk.internal.store.Sql;
+import io.prophecy.sdk.security.KeyProvider;
+import io.prophecy.sdk.security.Vault;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The vault: an AES-256-GCM Tink keyset kept in the metadata store, encrypted by the key provider's
+ * key-encryption key. Every ciphertext is bound by associated data to what it belongs to (a user and
+ * a fabric), so a ciphertext copied to another row does not decrypt. Thread-safe; the keyset is
+ * reloaded when another process rotated it.
+ */
+public final class KeysetVault implements Vault {
+  private static final Logger log = LoggerFactory.getLogger(KeysetVault.class);
+  private static final String KEYSET = "credentials";
+  private static final byte[] KEYSET_AD = "prophecy:vault-keyset:credentials".getBytes(StandardCharsets.UTF_8);
+
+  private final Database db;
+  private final Supplier<Aead> kekSupplier;
+  private final String kekDescription;
+  private final Clock clock;
+  private volatile Aead kek;
+  private volatile Keys keys;
+
+  private record Keys(KeysetHandle handle, Aead aead) {}
+
+  public KeysetVault(Database db, KeyProvider keyProvider, Clock clock) {
+    Tink.init();
+    this.db = db;
+    this.kekSupplier = keyProvider::keyEncryptionKey;
+    this.kekDescription = keyProvider.describe();
+    this.clock = clock;
+  }
+
+  /** Encrypts plaintext bound to the associated data. */
+  public byte[] encrypt(byte[] plaintext, String associatedData) {
+    try {
+      return keys().aead.encrypt(plaintext, associatedData.getBytes(StandardCharsets.UTF_8));
+    } catch (GeneralSecurityException e) {
+      throw new VaultException("Encryption failed: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Decrypts a ciphertext made with the same associated data.
+   *
+   * @param what names what is decrypted, for the error message
+   */
+  public byte[] decrypt(byte[] ciphertext, String associatedData, String what) {
+    byte[] ad = associatedData.getBytes(StandardCharsets.UTF_8);
+    try {
+      return keys().aead.decrypt(ciphertext, ad);
+    } catch (GeneralSecurityException first) {
+      // Another process may have rotated the keyset since we loaded it.
+      Keys reloaded = load();
+      try {
+        return reloaded.aead.decrypt(ciphertext, ad);
+      } catch (GeneralSecurityException e) {
+        throw new VaultException(
+            "Cannot decrypt " + what + ": the ciphertext does not belong to it or was made with a key"
+                + " this vault does not hold. Store the credentials again",
+            e);
+      }
+    }
+  }
+
+  public String encryptToText(byte[] plaintext, String associatedData) {
+    return Base64.getEncoder().encodeToString(encrypt(plaintext, associatedData));
+  }
+
+  public byte[] decryptText(String ciphertext, String associatedData, String what) {
+    byte[] raw;
+    try {
+      raw = Base64.getDecoder().decode(ciphertext);
+    } catch (IllegalArgumentException e) {
+      throw new VaultException("Cannot decrypt " + what + ": the stored ciphertext is damaged", e);
+    }
+    return decrypt(raw, associatedData, what);
+  }
+
+  @Override
+  public int rotateKey() {
+    int id =
+        db.write(
+            c -> {
+              KeysetHandle current = readOrCreate(c).handle;
+              try {
+                KeysetHandle.Builder b = KeysetHandle.newBuilder(current);
+                b.addEntry(
+                    KeysetHandle.generateEntryFromParameters(PredefinedAeadParameters.AES256_GCM)
+                        .withRandomId()
+                        .makePrimary());
+                KeysetHandle rotated = b.build();
+                store(c, rotated, true);
+                keys = toKeys(rotated);
+                return rotated.getPrimary().getId();
+              } catch (GeneralSecurityException e) {
+                throw new VaultException("Key rotation failed: " + e.getMessage(), e);
+              }
+            });
+    log.info("Vault key rotated; new primary key id {}", id);
+    return id;
+  }
+
+  @Override
+  public int reencryptAll() {
+    record Row(String fabricId, String userId, String ciphertext) {}
+    return db.write(
+        c -> {
+          List<Row> rows =
+              Sql.list(
+                  c,
+                  "SELECT fabric_id, user_id, ciphertext FROM credentials",
+                  rs -> new Row(rs.getString(1), rs.getString(2), rs.getString(3)));
+          for (Row r : rows) {
+            String ad = CredentialCodec.associatedData(r.userId, r.fabricId);
+            byte[] plain = decryptText(r.ciphertext, ad, "credentials of user " + r.userId + " for fabric " + r.fabricId);
+            try {
+              Sql.update(
+                  c,
+                  "UPDATE credentials SET ciphertext = ?, updated_at = ? WHERE fabric_id = ? AND user_id = ?",
+                  encryptToText(plain, ad),
+                  clock.millis(),
+                  r.fabricId,
+                  r.userId);
+            } finally {
+              java.util.Arrays.fill(plain, (byte) 0);
+            }
+          }
+          log.info("Re-encrypted {} stored credentials under key {}", rows.size(), primaryKeyId());
+          return rows.size();
+        });
+  }
+
+  @Override
+  public int primaryKeyId() {
+    return keys().handle.getPrimary().getId();
+  }
+
+  @Override
+  public int keyCount() {
+    return keys().handle.size();
+  }
+
+  @Override
+  public String toString() {
+    return "Vault[" + kekDescription + "]";
+  }
+
+  private Keys keys() {
+    Keys k = keys;
+    if (k == null) {
+      synchronized (this) {
+        if (keys == null) {
+          keys = db.write(this::readOrCreate);
+        }
+        k = keys;
+      }
+    }
+    return k;
+  }
+
+  private Keys load() {
+    Keys k = db.read(c -> read(c).orElseThrow(() -> new VaultException("The vault's keyset is missing from the store")));
+    keys = k;
+    return k;
+  }
+
+  private Keys readOrCreate(Connection c) throws SQLException {
+    Optional<Keys> existing = read(c);
+    if (existing.isPresent()) {
+      return existing.get();
+    }
+    try {
+      KeysetHandle fresh = KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM);
+      store(c, fresh, false);
+      log.info("Created the vault keyset, protected by the {}", kekDescription);
+      return toKeys(fresh);
+    } catch (GeneralSecurityException e) {
+      throw new VaultException("Cannot create the vault keyset: " + e.getMessage(), e);
+    }
+  }
+
+  private Optional<Keys> read(Connection c) throws SQLException {
+    Optional<String> text =
+        Sql.one(c, "SELECT keyset FROM vault_keysets WHERE name = ?", rs -> rs.getString(1), KEYSET);
+    if (text.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      KeysetHandle handle =
+          TinkProtoKeysetFormat.parseEncryptedKeyset(Base64.getDecoder().decode(text.get()), kek(), KEYSET_AD);
+      return Optional.of(toKeys(handle));
+    } catch (GeneralSecurityException e) {
+      throw new VaultException(
+          "The vault keyset in the metadata store cannot be decrypted with the " + kekDescription
+              + ". Every process sharing this store needs the same key: restore the key, or point"
+              + " the SDK at the key provider the store was made with",
+          e);
+    }
+  }
+
+  private void store(Connection c, KeysetHandle handle, boolean replace) throws SQLException {
+    try {
+      String text =
+          Base64.getEncoder().encodeToString(TinkProtoKeysetFormat.serializeEncryptedKeyset(handle, kek(), KEYSET_AD));
+      if (replace) {
+        Sql.update(c, "UPDATE vault_keysets SET keyset = ?, updated_at = ? WHERE name = ?", text, clock.millis(), KEYSET);
+      } else {
+        Sql.update(c, "INSERT INTO vault_keysets (name, keyset, updated_at) VALUES (?, ?, ?)", KEYSET, text, clock.millis());
+      }
+    } catch (GeneralSecurityException e) {
+      throw new VaultException("Cannot encrypt the vault keyset with the " + kekDescription + ": " + e.getMessage(), e);
+    }
+  }
+
+  private Aead kek() {
+    Aead k = kek;
+    if (k == null) {
+      synchronized (this) {
+        if (kek == null) {
+          kek = kekSupplier.get();
+        }
+        k = kek;
+      }
+    }
+    return k;
+  }
+
+  private static Keys toKeys(KeysetHandle handle) throws GeneralSecurityException {
+    return new Keys(handle, handle.getPrimitive(Tink.configuration(), Aead.class));
+  }
+}
