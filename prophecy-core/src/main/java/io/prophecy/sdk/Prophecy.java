@@ -256,6 +256,12 @@ public final class Prophecy implements AutoCloseable {
           h.resolve(".store.lock"));
       KeyProvider keys = keyProvider != null ? keyProvider : KeyProviders.masterKeyFile(h.resolve("master.key"));
       KeysetVault vault = new KeysetVault(db, keys, clock);
+      try {
+        vault.ensureKeyset();
+      } catch (RuntimeException e) {
+        db.close();
+        throw e;
+      }
       String agent = "prophecy-java-sdk/" + VERSION + " java/" + System.getProperty("java.version");
       return new Prophecy(new Engine(h, db, vault, registry, clock, agent), db.description());
     }

@@ -164,12 +164,24 @@ public final class KeysetVault implements Vault {
     return "Vault[" + kekDescription + "]";
   }
 
+  /**
+   * Makes the keyset when the store has none. Called once when the SDK opens, outside any other
+   * transaction: later uses only read the keyset, so encrypting inside a write transaction never
+   * needs a second one (SQLite allows one writer at a time).
+   */
+  public void ensureKeyset() {
+    boolean present = db.read(c -> Sql.count(c, "SELECT COUNT(*) FROM vault_keysets WHERE name = ?", KEYSET) > 0);
+    if (!present) {
+      keys = db.write(this::readOrCreate);
+    }
+  }
+
   private Keys keys() {
     Keys k = keys;
     if (k == null) {
       synchronized (this) {
         if (keys == null) {
-          keys = db.write(this::readOrCreate);
+          load();
         }
         k = keys;
       }
@@ -178,7 +190,9 @@ public final class KeysetVault implements Vault {
   }
 
   private Keys load() {
-    Keys k = db.read(c -> read(c).orElseThrow(() -> new VaultException("The vault's keyset is missing from the store")));
+    Keys k = db.read(c -> read(c).orElseThrow(() -> new VaultException(
+        "The vault's keyset is missing from the metadata store; stored credentials cannot be decrypted."
+            + " Restore the store from backup")));
     keys = k;
     return k;
   }

@@ -158,7 +158,12 @@ public final class Database implements AutoCloseable {
    */
   public <T> T write(SqlFunction<T> work) {
     try (Connection c = pool.getConnection()) {
-      c.setAutoCommit(false);
+      try {
+        c.setAutoCommit(false); // on SQLite: BEGIN IMMEDIATE, waiting up to the busy timeout
+      } catch (SQLException e) {
+        pool.evictConnection(c); // its transaction state is unknown now
+        throw e;
+      }
       try {
         T result = work.apply(c);
         c.commit();

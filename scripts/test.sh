@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Runs the whole test suite. On a fresh Debian machine with only the JDK, Maven and apt it installs
+# what the tests need (PostgreSQL 15), starts it on 127.0.0.1 for the duration of the run, and runs
+# `mvn verify` over every module. Extra arguments go to Maven (e.g. -pl prophecy-core -Dtest=...).
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+export PROPHECY_TEST_ROOT="$root"
+
+pg_port=${PROPHECY_TEST_PG_PORT:-55432}
+pg_bin=/usr/lib/postgresql/15/bin
+pg_dir="$root/.pg"
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
+    echo "scripts/test.sh: need root (or sudo) to run: $*" >&2; exit 1; fi
+}
+
+install_packages() {
+  local missing=()
+  [ -x "$pg_bin/postgres" ] || missing+=(postgresql-15)
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "==> Installing ${missing[*]} with apt"
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
+# Runs a PostgreSQL command as the cluster's owner: the postgres user when we are root (PostgreSQL
+# refuses to run as root), else ourselves.
+as_pg_owner() {
+  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+start_postgres() {
+  stop_postgres quiet
+  rm -rf "$pg_dir"
+  mkdir -p "$pg_dir"
+  [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$pg_dir"
+  as_pg_owner "$pg_bin/initdb" -D "$pg_dir/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$pg_dir/initdb.log"
+  as_pg_owner "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" \
+    -o "-c listen_addresses=127.0.0.1 -p $pg_port -k $pg_dir -c fsync=off -c max_connections=200" -w start >/dev/null
+  echo "==> PostgreSQL 15 is up on 127.0.0.1:$pg_port (data in $pg_dir/data)"
+}
+
+stop_postgres() {
+  if [ -f "$pg_dir/data/postmaster.pid" ]; then
+    as_pg_owner "$pg_bin/pg_ctl" -D "$pg_dir/data" -m fast -w stop >/dev/null 2>&1 || true
+    [ "${1:-}" = quiet ] || echo "==> PostgreSQL stopped"
+  fi
+}
+
+install_packages
+start_postgres
+trap stop_postgres EXIT
+
+pg_url="jdbc:postgresql://127.0.0.1:$pg_port/postgres?user=postgres"
+mvn -B -ntp verify -Dprophecy.test.postgres.url="$pg_url" "$@"
