@@ -21,11 +21,12 @@ public enum Backend {
 
   /** A builder for a fresh store of this backend under the home. */
   public Prophecy.Builder builder(Path home) {
-    Prophecy.Builder b = Prophecy.builder().home(home);
-    if (this == POSTGRESQL) {
-      b.storeUrl(freshSchemaUrl());
-    }
-    return b;
+    return Prophecy.builder().home(home).storeUrl(url(home));
+  }
+
+  /** The JDBC URL of a fresh store: a file under the home, or a new PostgreSQL schema. */
+  public String url(Path home) {
+    return this == SQLITE ? "jdbc:sqlite:" + home.resolve("prophecy.db") : freshSchemaUrl();
   }
 
   /** The base URL of the test PostgreSQL server; fails, saying how to get one, when there is none. */

@@ -58,7 +58,7 @@ public final class Sql {
     for (int i = 0; i < args.length; i++) {
       Object a = args[i];
       if (a == null) {
-        ps.setNull(i + 1, Types.VARCHAR);
+        ps.setNull(i + 1, Types.NULL); // untyped: the server infers the column type
       } else if (a instanceof Long l) {
         ps.setLong(i + 1, l);
       } else if (a instanceof Integer n) {
