@@ -165,15 +165,14 @@ public final class KeysetVault implements Vault {
   }
 
   /**
-   * Makes the keyset when the store has none. Called once when the SDK opens, outside any other
+   * Loads the keyset, making it when the store has none, so that a wrong or unreadable key fails when
+   * the SDK opens rather than at the first use of a credential. Called once, outside any other
    * transaction: later uses only read the keyset, so encrypting inside a write transaction never
    * needs a second one (SQLite allows one writer at a time).
    */
   public void ensureKeyset() {
-    boolean present = db.read(c -> Sql.count(c, "SELECT COUNT(*) FROM vault_keysets WHERE name = ?", KEYSET) > 0);
-    if (!present) {
-      keys = db.write(this::readOrCreate);
-    }
+    Optional<Keys> existing = db.read(this::read);
+    keys = existing.isPresent() ? existing.get() : db.write(this::readOrCreate);
   }
 
   private Keys keys() {
