@@ -56,4 +56,4 @@ start_postgres
 trap stop_postgres EXIT
 
 pg_url="jdbc:postgresql://127.0.0.1:$pg_port/postgres?user=postgres"
-mvn -B -ntp verify -Dprophecy.test.postgres.url="$pg_url" "$@"
+mvn -B -ntp -Dstyle.color=never verify -Dprophecy.test.postgres.url="$pg_url" "$@"
