@@ -42,7 +42,6 @@ public final class KeysetVault implements Vault {
   private record Keys(KeysetHandle handle, Aead aead) {}
 
   public KeysetVault(Database db, KeyProvider keyProvider, Clock clock) {
-    Tink.init();
     this.db = db;
     this.kekSupplier = keyProvider::keyEncryptionKey;
     this.kekDescription = keyProvider.describe();
@@ -102,7 +101,7 @@ public final class KeysetVault implements Vault {
             c -> {
               KeysetHandle current = readOrCreate(c).handle;
               try {
-                KeysetHandle.Builder b = KeysetHandle.newBuilder(current);
+                KeysetHandle.Builder b = KeysetHandle.newBuilder(current).setConfiguration(Tink.aead());
                 b.addEntry(
                     KeysetHandle.generateEntryFromParameters(PredefinedAeadParameters.AES256_GCM)
                         .withRandomId()
@@ -202,7 +201,7 @@ public final class KeysetVault implements Vault {
       return existing.get();
     }
     try {
-      KeysetHandle fresh = KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM);
+      KeysetHandle fresh = KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM, Tink.aead());
       store(c, fresh, false);
       log.info("Created the vault keyset, protected by the {}", kekDescription);
       return toKeys(fresh);
@@ -219,7 +218,7 @@ public final class KeysetVault implements Vault {
     }
     try {
       KeysetHandle handle =
-          TinkProtoKeysetFormat.parseEncryptedKeyset(Base64.getDecoder().decode(text.get()), kek(), KEYSET_AD);
+          TinkProtoKeysetFormat.parseEncryptedKeyset(Base64.getDecoder().decode(text.get()), kek(), KEYSET_AD, Tink.aead());
       return Optional.of(toKeys(handle));
     } catch (GeneralSecurityException e) {
       throw new VaultException(
@@ -233,7 +232,7 @@ public final class KeysetVault implements Vault {
   private void store(Connection c, KeysetHandle handle, boolean replace) throws SQLException {
     try {
       String text =
-          Base64.getEncoder().encodeToString(TinkProtoKeysetFormat.serializeEncryptedKeyset(handle, kek(), KEYSET_AD));
+          Base64.getEncoder().encodeToString(TinkProtoKeysetFormat.serializeEncryptedKeyset(handle, kek(), KEYSET_AD, Tink.aead()));
       if (replace) {
         Sql.update(c, "UPDATE vault_keysets SET keyset = ?, updated_at = ? WHERE name = ?", text, clock.millis(), KEYSET);
       } else {
@@ -258,6 +257,6 @@ public final class KeysetVault implements Vault {
   }
 
   private static Keys toKeys(KeysetHandle handle) throws GeneralSecurityException {
-    return new Keys(handle, handle.getPrimitive(Tink.configuration(), Aead.class));
+    return new Keys(handle, handle.getPrimitive(Tink.aead(), Aead.class));
   }
 }

@@ -38,15 +38,14 @@ public final class MasterKeyFile implements KeyProvider {
 
   @Override
   public Aead keyEncryptionKey() {
-    Tink.init();
     try {
       if (!Files.exists(file)) {
         create();
       }
       checkPermissions();
       String json = Files.readString(file, StandardCharsets.UTF_8);
-      KeysetHandle handle = TinkJsonProtoKeysetFormat.parseKeyset(json, InsecureSecretKeyAccess.get());
-      return handle.getPrimitive(Tink.configuration(), Aead.class);
+      KeysetHandle handle = TinkJsonProtoKeysetFormat.parseKeyset(json, Tink.aead(), InsecureSecretKeyAccess.get());
+      return handle.getPrimitive(Tink.aead(), Aead.class);
     } catch (IOException e) {
       throw new VaultException("Cannot read the master key file " + file + ": " + e.getMessage(), e);
     } catch (GeneralSecurityException e) {
@@ -70,8 +69,8 @@ public final class MasterKeyFile implements KeyProvider {
   private void create() throws IOException, GeneralSecurityException {
     Path dir = file.getParent();
     Files.createDirectories(dir);
-    KeysetHandle handle = KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM);
-    String json = TinkJsonProtoKeysetFormat.serializeKeyset(handle, InsecureSecretKeyAccess.get());
+    KeysetHandle handle = KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM, Tink.aead());
+    String json = TinkJsonProtoKeysetFormat.serializeKeyset(handle, Tink.aead(), InsecureSecretKeyAccess.get());
     boolean posix = Files.getFileAttributeView(dir, PosixFileAttributeView.class) != null;
     Path tmp =
         posix

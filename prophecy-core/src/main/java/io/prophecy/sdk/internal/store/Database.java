@@ -280,6 +280,7 @@ public final class Database implements AutoCloseable {
       try (FileChannel ch =
               FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
           FileLock lock = ch.lock()) {
+        log.debug("Holding {} to migrate the store", lock);
         if (currentVersion() < SCHEMA_VERSION) {
           work.run();
         }
