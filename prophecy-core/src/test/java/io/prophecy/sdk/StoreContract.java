@@ -333,6 +333,35 @@ abstract class StoreContract {
   }
 
   @Test
+  void racingForOneNameGivesOneWinnerAndConflictsForTheRest() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+    try {
+      List<Future<String>> futures = new ArrayList<>();
+      for (int t = 0; t < 8; t++) {
+        futures.add(pool.submit(() -> {
+          start.await();
+          try {
+            alice.teams().create("contested");
+            return "won";
+          } catch (ConflictException e) {
+            return "conflict";
+          }
+        }));
+      }
+      start.countDown();
+      List<String> outcomes = new ArrayList<>();
+      for (Future<String> f : futures) {
+        outcomes.add(f.get(1, TimeUnit.MINUTES));
+      }
+      assertThat(outcomes).containsOnlyOnce("won").hasSize(8).containsOnly("won", "conflict");
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(alice.teams().get("contested").myRole()).isEqualTo(Role.ADMIN);
+  }
+
+  @Test
   void dataSurvivesReopeningAndClosedInstancesSaySo() {
     team.fabrics().create(testFabric("dev").build()).credentials().set(creds("kept"));
     prophecy.close();

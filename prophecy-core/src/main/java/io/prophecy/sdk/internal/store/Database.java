@@ -290,7 +290,12 @@ public final class Database implements AutoCloseable {
     }
   }
 
-  private StoreException failure(String what, SQLException e) {
+  private io.prophecy.sdk.ProphecyException failure(String what, SQLException e) {
+    if (isUniqueViolation(e)) {
+      return new io.prophecy.sdk.ConflictException(
+          "Another call made the same name at the same moment, so this one was not applied;"
+              + " list what exists and try again with another name");
+    }
     String hint =
         dialect == Dialect.SQLITE
             ? "; if another process holds the file for long, wait and try again"
