@@ -8,9 +8,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 export PROPHECY_TEST_ROOT="$root"
 
-pg_port=${PROPHECY_TEST_PG_PORT:-55432}
 pg_bin=/usr/lib/postgresql/15/bin
-pg_dir="$root/.pg"
+pg_dir=""   # a fresh folder under /tmp, reachable by the postgres user wherever the checkout is
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
@@ -33,27 +32,35 @@ as_pg_owner() {
   if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
 start_postgres() {
-  stop_postgres quiet
-  rm -rf "$pg_dir"
-  mkdir -p "$pg_dir"
+  pg_port=${PROPHECY_TEST_PG_PORT:-55432}
+  while port_in_use "$pg_port"; do pg_port=$((pg_port + 1)); done
+  pg_dir=$(mktemp -d "${TMPDIR:-/tmp}/prophecy-test-pg.XXXXXX")
+  chmod 755 "$pg_dir"
   [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$pg_dir"
-  as_pg_owner "$pg_bin/initdb" -D "$pg_dir/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$pg_dir/initdb.log"
+  if ! as_pg_owner "$pg_bin/initdb" -D "$pg_dir/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$pg_dir/initdb.log" 2>&1; then
+    cat "$pg_dir/initdb.log" >&2; echo "scripts/test.sh: initdb failed" >&2; exit 1
+  fi
   as_pg_owner "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" \
-    -o "-c listen_addresses=127.0.0.1 -p $pg_port -k $pg_dir -c fsync=off -c max_connections=200" -w start >/dev/null
+    -o "-c listen_addresses=127.0.0.1 -p $pg_port -k $pg_dir -c fsync=off -c max_connections=200" -w start >/dev/null \
+    || { cat "$pg_dir/server.log" >&2; echo "scripts/test.sh: PostgreSQL did not start" >&2; exit 1; }
   echo "==> PostgreSQL 15 is up on 127.0.0.1:$pg_port (data in $pg_dir/data)"
 }
 
 stop_postgres() {
+  [ -n "$pg_dir" ] || return 0
   if [ -f "$pg_dir/data/postmaster.pid" ]; then
     as_pg_owner "$pg_bin/pg_ctl" -D "$pg_dir/data" -m fast -w stop >/dev/null 2>&1 || true
-    [ "${1:-}" = quiet ] || echo "==> PostgreSQL stopped"
+    echo "==> PostgreSQL stopped"
   fi
+  rm -rf "$pg_dir"
 }
 
 install_packages
-start_postgres
 trap stop_postgres EXIT
+start_postgres
 
 pg_url="jdbc:postgresql://127.0.0.1:$pg_port/postgres?user=postgres"
 mvn -B -ntp -Dstyle.color=never verify -Dprophecy.test.postgres.url="$pg_url" "$@"
