@@ -238,7 +238,9 @@ public final class Prophecy implements AutoCloseable {
     public Prophecy build() {
       Path h = resolveHome();
       try {
-        Files.createDirectories(h);
+        if (!Files.isDirectory(h)) {
+          Files.createDirectories(h);
+        }
       } catch (IOException e) {
         throw new ProphecyException("Cannot create the Prophecy home " + h + ": " + e.getMessage()
             + ". Choose a writable folder with Prophecy.builder().home(path) or PROPHECY_HOME", e);
