@@ -2,6 +2,7 @@ package io.prophecy.sdk;
 
 import io.prophecy.sdk.model.FabricInfo;
 import io.prophecy.sdk.spi.FabricConnection;
+import java.util.Map;
 
 /** A fabric of a team: one execution environment, used by each member with their own credentials. */
 public interface Fabric {
@@ -27,6 +28,12 @@ public interface Fabric {
    * @throws ConnectorException when the connector fails; the message never shows a secret
    */
   FabricConnection connect();
+
+  /**
+   * Replaces the fabric's settings, checked against its kind's descriptor as on creation, and
+   * returns a handle with the new settings. Admins only. Members' credentials are kept.
+   */
+  Fabric update(Map<String, String> settings);
 
   /** Deletes the fabric and every member's credentials for it. Admins only. */
   void delete();

@@ -145,6 +145,15 @@ abstract class StoreContract {
     assertThatThrownBy(() -> team.fabrics().create(testFabric("dev").build())).isInstanceOf(ConflictException.class);
     assertThatThrownBy(() -> team.fabrics().get("prod")).isInstanceOf(NotFoundException.class);
     assertThat(team.fabrics().list()).extracting(Fabric::name).containsExactly("dev");
+    dev.credentials().set(creds("kept-through-update"));
+    Fabric moved = dev.update(java.util.Map.of("url", "https://moved.example.com", "mode", "slow"));
+    assertThat(moved.info().spec().settings()).containsEntry("url", "https://moved.example.com")
+        .containsEntry("mode", "slow").containsEntry("retries", "3");
+    assertThat(team.fabrics().get("dev").info().spec().settings()).isEqualTo(moved.info().spec().settings());
+    assertThat(moved.credentials().isSet()).isTrue();
+    assertThatThrownBy(() -> dev.update(java.util.Map.of("mode", "slow")))
+        .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.location()).isEqualTo("fabric.settings.url"));
+    assertThat(team.fabrics().get("dev").info().spec().settings()).containsEntry("url", "https://moved.example.com");
     // Nothing was left behind by the refused attempts.
     assertThat(prophecy.auditLog(20)).filteredOn(e -> e.action().equals("fabric.create"))
         .extracting(AuditEvent::outcome).containsOnlyOnce(AuditEvent.Outcome.SUCCESS);

@@ -78,6 +78,7 @@ abstract class TenancyContract {
       new Op("Fabrics.get", null, c -> c.team().fabrics().get("dev"), NF, OK, OK),
       new Op("Fabrics.list", null, c -> c.team().fabrics().list(), NF, OK, OK),
       new Op("Fabric.connect", "credential.use", c -> connectAndCheckOwnCredentials(c), NF, OK, OK),
+      new Op("Fabric.update", "fabric.update", c -> c.fabric().update(Map.of("url", "https://other.example.com")), NF, DENIED, OK),
       new Op("Fabric.delete", "fabric.delete", c -> { c.fabric().delete(); return null; }, NF, DENIED, OK),
       new Op("FabricCredentials.set", "credential.set", c -> { c.fabric().credentials().set(creds(c.actor(), "t2")); return null; }, NF, OK, OK),
       new Op("FabricCredentials.get", "credential.read", c -> ownCredentials(c), NF, OK, OK),

@@ -7,6 +7,7 @@ import io.prophecy.sdk.internal.store.Sql;
 import io.prophecy.sdk.model.AuditEvent.Outcome;
 import io.prophecy.sdk.model.Credentials;
 import io.prophecy.sdk.model.FabricInfo;
+import io.prophecy.sdk.model.FabricSpec;
 import io.prophecy.sdk.model.Secret;
 import io.prophecy.sdk.spi.ConnectorContext;
 import io.prophecy.sdk.spi.FabricConfig;
@@ -16,6 +17,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -121,6 +123,20 @@ final class FabricImpl implements Fabric {
         return clock;
       }
     };
+  }
+
+  @Override
+  public Fabric update(Map<String, String> settings) {
+    FabricSpec wanted = FabricSpec.builder().from(info.spec()).settings(settings).build();
+    FabricInfo updated = engine.mutate(team.user.email(), "fabric.update", target(), tx -> {
+      engine.requireAdmin(tx.c, team.user, team.info.id(), team.info.name(), "change fabrics");
+      tx.team(team.info.id()).detail("settings=" + new java.util.TreeSet<>(settings.keySet()));
+      FabricCredentialsImpl.requireFabric(tx.c, this);
+      Map<String, String> checked = engine.providers().checkSettings(wanted);
+      Sql.update(tx.c, "UPDATE fabrics SET settings = ? WHERE id = ?", FabricsImpl.toJson(checked), info.id());
+      return FabricInfo.builder().from(info).spec(FabricSpec.builder().from(wanted).settings(checked).build()).build();
+    });
+    return new FabricImpl(team, updated);
   }
 
   @Override

@@ -88,7 +88,7 @@ final class FabricsImpl implements Fabrics {
     return new FabricImpl(team, info);
   }
 
-  private static String toJson(Map<String, String> settings) {
+  static String toJson(Map<String, String> settings) {
     try {
       return JSON.writeValueAsString(new TreeMap<>(settings));
     } catch (JsonProcessingException e) {
