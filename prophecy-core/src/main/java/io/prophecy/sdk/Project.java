@@ -18,6 +18,15 @@ public interface Project {
     return info().spec().workingCopy().orElseThrow();
   }
 
+  /** The project's pipelines. */
+  Pipelines pipelines();
+
+  /** The project's datasets. */
+  Datasets datasets();
+
+  /** The project's jobs. */
+  Jobs jobs();
+
   /**
    * The newest runs of the project's pipelines, newest first, with their per-gem metrics.
    *

@@ -18,6 +18,15 @@ public interface Projects {
    */
   Project create(ProjectSpec spec);
 
+  /**
+   * Registers an existing Prophecy project folder (one with a {@code pbt_project.yml}, such as a
+   * checked-out repository) as a project of the team, without changing any of its files.
+   *
+   * @throws InvalidInputException when the folder holds no readable {@code pbt_project.yml}
+   * @throws ConflictException when the team has a project of that name
+   */
+  Project open(String name, java.nio.file.Path folder);
+
   Project get(String name);
 
   /** The team's projects, by name. */

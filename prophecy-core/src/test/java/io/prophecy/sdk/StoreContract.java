@@ -6,6 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.prophecy.sdk.internal.RunHistory;
 import io.prophecy.sdk.model.AuditEvent;
 import io.prophecy.sdk.model.Credentials;
+import io.prophecy.sdk.model.DatasetSpec;
+import io.prophecy.sdk.model.JobInfo;
+import io.prophecy.sdk.model.JobSpec;
+import io.prophecy.sdk.model.PipelineInfo;
+import io.prophecy.sdk.model.Schedule;
 import io.prophecy.sdk.model.FabricSpec;
 import io.prophecy.sdk.model.GemMetrics;
 import io.prophecy.sdk.model.ProjectSpec;
@@ -262,6 +267,126 @@ abstract class StoreContract {
     assertThat(shop.workingCopy().resolve("pbt_project.yml")).hasContent("name: shop");
     assertThatThrownBy(() -> team.projects().get("shop")).isInstanceOf(NotFoundException.class);
     assertThatThrownBy(shop::delete).isInstanceOf(NotFoundException.class);
+  }
+
+  @Test
+  void projectsKeepDatasetsAndJobsInProphecysLayout() throws Exception {
+    Project shop = team.projects().create(ProjectSpec.builder().name("shop").description("Shop").build());
+    Path root = shop.workingCopy();
+    assertThat(Files.readString(root.resolve("pbt_project.yml")))
+        .contains("name: shop", "language: python", "version: 0.0.1", "author: alice@example.com", "pipelines: {}");
+    // A key the SDK does not know, as a newer Prophecy might write, survives every edit.
+    Files.writeString(root.resolve("pbt_project.yml"), "customKey:\n  keep: me\n", java.nio.file.StandardOpenOption.APPEND);
+
+    DatasetSpec orders = DatasetSpec.builder().name("orders").format("csv").path("data/orders.csv")
+        .putOptions("header", "true").putOptions("separator", ";")
+        .addSchema(DatasetSpec.Column.of("id", "long"), new DatasetSpec.Column("amount", "decimal(10,2)", false))
+        .build();
+    Dataset made = shop.datasets().create(orders);
+    assertThat(made.spec()).isEqualTo(orders);
+    String json = Files.readString(root.resolve("datasets/orders/default/configs/dataset.json"));
+    assertThat(json).contains("\"format\" : \"csv\"", "\"path\" : \"data/orders.csv\"", "\"type\" : \"struct\"",
+        "\"name\" : \"amount\"", "\"nullable\" : false", "\"separator\" : \";\"");
+    assertThat(root.resolve("datasets/orders/pbt_aspects.yml")).hasContent("version: 1");
+    assertThat(shop.datasets().get("orders").spec()).isEqualTo(orders);
+    assertThatThrownBy(() -> shop.datasets().create(orders)).isInstanceOf(ConflictException.class);
+    assertThatThrownBy(() -> DatasetSpec.builder().name("bad").format("csv").build())
+        .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.location()).isEqualTo("dataset.path"));
+    assertThatThrownBy(() -> DatasetSpec.builder().name("bad").format("excelish").path("x").build())
+        .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.location()).isEqualTo("dataset.format"));
+    shop.datasets().create(DatasetSpec.builder().name("revenue").format("catalogTable").table("sales.revenue").build());
+    assertThat(shop.datasets().list()).extracting(Dataset::name).containsExactly("orders", "revenue");
+
+    ProjectFixtures.addPipeline(root, "daily", List.of("orders"), List.of("revenue"));
+    Fabric dev = team.fabrics().create(testFabric("dev").build());
+    assertThatThrownBy(() -> shop.jobs().create(JobSpec.builder().name("nightly").fabric("dev").addPipelines("weekly").build()))
+        .isInstanceOfSatisfying(InvalidInputException.class, e -> {
+          assertThat(e.location()).isEqualTo("job.pipelines[0]");
+          assertThat(e.getMessage()).contains("[daily]");
+        });
+    assertThatThrownBy(() -> shop.jobs().create(JobSpec.builder().name("nightly").fabric("prod").addPipelines("daily").build()))
+        .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.location()).isEqualTo("job.fabric"));
+    Job nightly = shop.jobs().create(JobSpec.builder().name("nightly").fabric("dev").addPipelines("daily")
+        .schedule(Schedule.cron("0 0 2 * * ?", "Europe/Berlin")).jobSize("small").addAlertEmails("ops@example.com").build());
+    assertThat(nightly.info().fabric()).contains("dev");
+    assertThat(nightly.info().fabricId()).contains(dev.info().id());
+    assertThat(shop.jobs().get("nightly").info()).isEqualTo(nightly.info());
+    assertThat(nightly.info().scheduleCron()).contains("0 0 2 * * ?");
+    assertThat(nightly.info().alertEmails()).containsExactly("ops@example.com");
+    assertThat(shop.pipelines().get("daily").info().inputs()).containsExactly("orders");
+    assertThat(shop.pipelines().list()).extracting(Pipeline::name).containsExactly("daily");
+
+    nightly.delete();
+    assertThat(shop.jobs().list()).isEmpty();
+    assertThatThrownBy(nightly::delete).isInstanceOf(NotFoundException.class);
+    assertThatThrownBy(() -> shop.datasets().get("orders").delete()).isInstanceOf(ConflictException.class)
+        .hasMessageContaining("[daily]");
+    shop.datasets().create(DatasetSpec.builder().name("scratch").format("json").path("tmp/scratch").build()).delete();
+    assertThat(root.resolve("datasets/scratch")).doesNotExist();
+    String index = Files.readString(root.resolve("pbt_project.yml"));
+    assertThat(index).contains("customKey:", "keep: me", "datasets/revenue:", "datasets/orders:")
+        .doesNotContain("datasets/scratch");
+    try (var files = Files.list(root)) {
+      assertThat(files.map(f -> f.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp") || n.endsWith(".lock"));
+    }
+  }
+
+  @Test
+  void anExistingProphecyProjectOpensWithItsPipelinesDatasetsAndJobs() throws Exception {
+    Path folder = ProjectFixtures.prophecyStyleProject(home.resolve("checkout/retail"));
+    String before = Files.readString(folder.resolve("pbt_project.yml"));
+    Project retail = team.projects().open("retail", folder);
+    assertThat(Files.readString(folder.resolve("pbt_project.yml"))).isEqualTo(before);
+    assertThat(retail.info().spec().description()).contains("Sales reporting");
+    PipelineInfo ingest = retail.pipelines().get("ingest_sales").info();
+    assertThat(ingest.inputs()).containsExactly("raw_sales");
+    assertThat(ingest.outputs()).containsExactly("sales");
+    assertThat(ingest.description()).contains("Loads the day's sales");
+    DatasetSpec raw = retail.datasets().get("raw_sales").spec();
+    assertThat(raw.path()).contains("dbfs:/Prophecy/raw/sales.csv");
+    assertThat(raw.schema()).containsExactly(new DatasetSpec.Column("id", "long", false),
+        new DatasetSpec.Column("amount", "decimal(10,2)", true));
+    assertThat(raw.options()).containsEntry("header", "true").containsEntry("separator", ",").doesNotContainKey("inferSchema");
+    assertThat(retail.datasets().get("sales").spec().table()).contains("retail.sales");
+    JobInfo daily = retail.jobs().get("daily_sales").info();
+    assertThat(daily.fabricId()).contains("4711");
+    assertThat(daily.fabric()).isEmpty();
+    assertThat(daily.scheduleCron()).contains("0 6 * * *");
+    assertThat(daily.alertEmails()).containsExactly("ops@example.com", "lead@example.com");
+    assertThat(daily.enabled()).isFalse();
+    assertThat(daily.pipelines()).containsExactly("ingest_sales");
+
+    Path broken = home.resolve("broken");
+    Files.createDirectories(broken);
+    Files.writeString(broken.resolve("pbt_project.yml"), "name: x\npipelines: [unclosed\n");
+    assertThatThrownBy(() -> team.projects().open("broken", broken))
+        .isInstanceOfSatisfying(InvalidInputException.class, e -> {
+          assertThat(e.location()).isEqualTo(broken.resolve("pbt_project.yml").toString());
+          assertThat(e.getMessage()).contains("line");
+        });
+    assertThatThrownBy(() -> team.projects().open("empty", home.resolve("nothing-here")))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("is missing");
+    assertThat(team.projects().list()).extracting(Project::name).containsExactly("retail");
+  }
+
+  @Test
+  void concurrentEditsOfOneProjectLoseNoEntry() throws Exception {
+    Project shop = team.projects().create("shop");
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<?>> futures = new ArrayList<>();
+      for (int t = 0; t < 8; t++) {
+        int n = t;
+        futures.add(pool.submit(() -> shop.datasets().create(
+            DatasetSpec.builder().name("d" + n).format("parquet").path("out/d" + n).build())));
+      }
+      for (Future<?> f : futures) {
+        f.get(1, TimeUnit.MINUTES);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(shop.datasets().list()).hasSize(8);
   }
 
   @Test

@@ -39,7 +39,8 @@ abstract class TenancyContract {
   enum Expect { OK, NOT_FOUND, DENIED, CONFLICT }
 
   /** What an operation gets to work with, seen by the acting user. */
-  record Ctx(String actor, Team team, Fabric fabric, Project project, String teamName) {}
+  record Ctx(String actor, Team team, Fabric fabric, Project project, Dataset dataset, Job job, String teamName,
+      Path spareProject) {}
 
   /** One operation with its expected outcome per role; {@code action} is its audit action, or null for reads. */
   record Op(String method, String action, Function<Ctx, Object> call, Expect nonMember, Expect member, Expect admin) {
@@ -56,7 +57,8 @@ abstract class TenancyContract {
   private static final Set<String> NOT_STORE_CALLS = Set.of(
       "Team.info", "Team.name", "Team.members", "Team.fabrics", "Team.projects",
       "Fabric.info", "Fabric.name", "Fabric.kind", "Fabric.credentials",
-      "Project.info", "Project.name", "Project.workingCopy");
+      "Project.info", "Project.name", "Project.workingCopy", "Project.pipelines", "Project.datasets", "Project.jobs",
+      "Pipeline.info", "Pipeline.name", "Dataset.spec", "Dataset.name", "Job.info", "Job.name");
 
   private static final Expect OK = Expect.OK;
   private static final Expect NF = Expect.NOT_FOUND;
@@ -88,6 +90,17 @@ abstract class TenancyContract {
       new Op("Projects.get", null, c -> c.team().projects().get("shop"), NF, OK, OK),
       new Op("Projects.list", null, c -> c.team().projects().list(), NF, OK, OK),
       new Op("Project.runs", null, c -> c.project().runs(10), NF, OK, OK),
+      new Op("Projects.open", "project.open", c -> c.team().projects().open("opened", c.spareProject()), NF, OK, OK),
+      new Op("Pipelines.list", null, c -> c.project().pipelines().list(), NF, OK, OK),
+      new Op("Pipelines.get", null, c -> c.project().pipelines().get("daily"), NF, OK, OK),
+      new Op("Datasets.create", "dataset.create", c -> c.project().datasets().create(dataset("customers")), NF, OK, OK),
+      new Op("Datasets.get", null, c -> c.project().datasets().get("orders"), NF, OK, OK),
+      new Op("Datasets.list", null, c -> c.project().datasets().list(), NF, OK, OK),
+      new Op("Dataset.delete", "dataset.delete", c -> { c.dataset().delete(); return null; }, NF, OK, OK),
+      new Op("Jobs.create", "job.create", c -> c.project().jobs().create(job("weekly")), NF, OK, OK),
+      new Op("Jobs.get", null, c -> c.project().jobs().get("nightly"), NF, OK, OK),
+      new Op("Jobs.list", null, c -> c.project().jobs().list(), NF, OK, OK),
+      new Op("Job.delete", "job.delete", c -> { c.job().delete(); return null; }, NF, OK, OK),
       new Op("Project.delete", "project.delete", c -> { c.project().delete(); return null; }, NF, DENIED, OK));
 
   @TempDir static Path home;
@@ -112,6 +125,14 @@ abstract class TenancyContract {
 
   static FabricSpec testFabric(String name) {
     return FabricSpec.builder().kind("test").name(name).putSettings("url", "https://engine.example.com").build();
+  }
+
+  static io.prophecy.sdk.model.DatasetSpec dataset(String name) {
+    return io.prophecy.sdk.model.DatasetSpec.builder().name(name).format("csv").path("data/" + name + ".csv").build();
+  }
+
+  static io.prophecy.sdk.model.JobSpec job(String name) {
+    return io.prophecy.sdk.model.JobSpec.builder().name(name).fabric("dev").addPipelines("daily").build();
   }
 
   static Credentials creds(String user, String tokenSuffix) {
@@ -139,7 +160,11 @@ abstract class TenancyContract {
     t.members().add("outsider@example.com", Role.MEMBER);
     t.members().add("other@example.com", Role.MEMBER);
     t.fabrics().create(testFabric("dev"));
-    t.projects().create("shop");
+    Project shop = t.projects().create("shop");
+    ProjectFixtures.addPipeline(shop.workingCopy(), "daily", List.of(), List.of());
+    shop.datasets().create(dataset("orders"));
+    shop.jobs().create(job("nightly"));
+    Path spare = ProjectFixtures.minimalProject(home.resolve("spare-" + teamName), "spare");
     String actor = switch (as) {
       case NON_MEMBER -> "outsider@example.com";
       case MEMBER -> "member@example.com";
@@ -149,7 +174,9 @@ abstract class TenancyContract {
       prophecy.as(u).teams().get(teamName).fabrics().get("dev").credentials().set(creds(u, "t1"));
     }
     Team mine = prophecy.as(actor).teams().get(teamName);
-    Ctx ctx = new Ctx(actor, mine, mine.fabrics().get("dev"), mine.projects().get("shop"), teamName);
+    Project project = mine.projects().get("shop");
+    Ctx ctx = new Ctx(actor, mine, mine.fabrics().get("dev"), project, project.datasets().get("orders"),
+        project.jobs().get("nightly"), teamName, spare);
     if (as == As.NON_MEMBER) {
       t.members().remove("outsider@example.com");
     }

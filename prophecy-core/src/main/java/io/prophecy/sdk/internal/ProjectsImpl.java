@@ -1,10 +1,12 @@
 package io.prophecy.sdk.internal;
 
 import io.prophecy.sdk.ConflictException;
+import io.prophecy.sdk.InvalidInputException;
 import io.prophecy.sdk.NotFoundException;
 import io.prophecy.sdk.ProphecyException;
 import io.prophecy.sdk.Project;
 import io.prophecy.sdk.Projects;
+import io.prophecy.sdk.internal.project.ProjectFiles;
 import io.prophecy.sdk.internal.store.Sql;
 import io.prophecy.sdk.model.ProjectInfo;
 import io.prophecy.sdk.model.ProjectSpec;
@@ -53,6 +55,8 @@ final class ProjectsImpl implements Projects {
       prepareWorkingCopy(dir);
       String id = Engine.newId();
       long now = engine.now();
+      new ProjectFiles(dir, engine.home().resolve("locks").resolve(id + ".lock")).initialize(spec.name(),
+          spec.description(), spec.language().name().toLowerCase(java.util.Locale.ROOT), team.user.email(), team.info.name());
       Sql.update(tx.c, "INSERT INTO projects (id, team_id, name, description, language, working_copy, git_remote,"
               + " created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
           id, team.info.id(), spec.name(), spec.description().orElse(null), spec.language().name(), dir.toString(),
@@ -81,6 +85,40 @@ final class ProjectsImpl implements Projects {
     } catch (IOException e) {
       throw new ProphecyException("Cannot create the working-copy folder " + dir + ": " + e.getMessage(), e);
     }
+  }
+
+  @Override
+  public Project open(String name, Path folder) {
+    Checks.name("project.name", name);
+    Path dir = folder.toAbsolutePath().normalize();
+    ProjectInfo info = engine.mutate(team.user.email(), "project.open", team.target() + "/project:" + name, tx -> {
+      engine.requireMember(tx.c, team.user, team.info.id(), team.info.name());
+      tx.team(team.info.id()).detail("workingCopy=" + dir);
+      if (Sql.count(tx.c, "SELECT COUNT(*) FROM projects WHERE team_id = ? AND name = ?", team.info.id(), name) > 0) {
+        throw new ConflictException("Team '" + team.info.name() + "' has a project named '" + name + "' already; choose another name");
+      }
+      String id = Engine.newId();
+      var index = new ProjectFiles(dir, engine.home().resolve("locks").resolve(id + ".lock")).index();
+      String lang = index.path("language").asText("python");
+      ProjectSpec.Language language;
+      try {
+        language = ProjectSpec.Language.valueOf(lang.toUpperCase(java.util.Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new InvalidInputException(dir.resolve(ProjectFiles.INDEX) + ": language",
+            "'" + lang + "' is not python, scala or sql");
+      }
+      String description = index.path("description").asText("");
+      ProjectSpec spec = ProjectSpec.builder().name(name).language(language).workingCopy(dir)
+          .description(description.isBlank() ? Optional.empty() : Optional.of(description)).build();
+      long now = engine.now();
+      Sql.update(tx.c, "INSERT INTO projects (id, team_id, name, description, language, working_copy, git_remote,"
+              + " created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          id, team.info.id(), name, spec.description().orElse(null), language.name(), dir.toString(), null,
+          team.user.id(), now);
+      return ProjectInfo.builder().id(id).team(team.info.name()).spec(spec)
+          .createdBy(team.user.email()).createdAt(Instant.ofEpochMilli(now)).build();
+    });
+    return new ProjectImpl(team, info);
   }
 
   @Override
