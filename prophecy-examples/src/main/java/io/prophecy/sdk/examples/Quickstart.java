@@ -5,6 +5,7 @@ import io.prophecy.sdk.Prophecy;
 import io.prophecy.sdk.ProphecySession;
 import io.prophecy.sdk.Team;
 import io.prophecy.sdk.model.AuditEvent;
+import io.prophecy.sdk.model.DatasetSpec;
 import io.prophecy.sdk.model.Membership;
 import io.prophecy.sdk.model.ProjectSpec;
 import io.prophecy.sdk.model.Role;
@@ -36,6 +37,12 @@ public final class Quickstart {
 
       Project shop = team.projects().create(ProjectSpec.builder().name("shop")
           .description("Daily revenue by country").language(ProjectSpec.Language.PYTHON).build());
+      shop.datasets().create(DatasetSpec.builder().name("orders").format("csv").path("data/orders.csv")
+          .putOptions("header", "true")
+          .addSchema(DatasetSpec.Column.of("id", "long"), DatasetSpec.Column.of("customer_id", "long"),
+              DatasetSpec.Column.of("amount", "double"), DatasetSpec.Column.of("status", "string"))
+          .build());
+      shop.datasets().create(DatasetSpec.builder().name("revenue").format("parquet").path("out/revenue").build());
 
       // Bob sees the team and its project; he may edit projects but not manage members.
       ProphecySession bob = prophecy.as("bob@example.com");
@@ -47,6 +54,7 @@ public final class Quickstart {
         out.println("member " + m.user().email() + " " + m.role());
       }
       out.println("project " + shop.name() + " lives in " + shop.workingCopy());
+      out.println("datasets " + shop.datasets().list().stream().map(d -> d.name() + " (" + d.spec().format() + ")").toList());
       out.println("fabric kinds installed: "
           + (prophecy.fabricKinds().isEmpty() ? "none yet (add a connector jar)" : prophecy.fabricKinds()));
       for (AuditEvent e : team.auditLog(10)) {
