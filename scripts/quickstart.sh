@@ -6,5 +6,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 home="$root/prophecy-examples/target/quickstart-home"
 rm -rf "$home"
-mvn -B -q -ntp -Dstyle.color=never install -DskipTests -pl prophecy-examples -am
-mvn -B -q -ntp -Dstyle.color=never exec:java -pl prophecy-examples -Dexec.args="$home"
+# Debian's Maven 3.8 prints colour resets even in batch mode; strip them (pipefail keeps Maven's status).
+plain() { sed -u 's/\x1b\[[0-9;]*m//g'; }
+mvn -B -q -ntp -Dstyle.color=never install -DskipTests -pl prophecy-examples -am 2>&1 | plain
+mvn -B -q -ntp -Dstyle.color=never exec:java -pl prophecy-examples -Dexec.args="$home" 2>&1 | plain
