@@ -366,7 +366,22 @@ abstract class StoreContract {
         });
     assertThatThrownBy(() -> team.projects().open("empty", home.resolve("nothing-here")))
         .isInstanceOf(InvalidInputException.class).hasMessageContaining("is missing");
+    Path cobol = ProjectFixtures.minimalProject(home.resolve("cobol"), "cobol");
+    Files.writeString(cobol.resolve("pbt_project.yml"), "name: cobol\nlanguage: cobol\n");
+    assertThatThrownBy(() -> team.projects().open("cobol", cobol))
+        .isInstanceOfSatisfying(InvalidInputException.class, e -> {
+          assertThat(e.location()).isEqualTo(cobol.resolve("pbt_project.yml") + ": language");
+          assertThat(e.getMessage()).contains("'cobol' is not python, scala or sql");
+        });
     assertThat(team.projects().list()).extracting(Project::name).containsExactly("retail");
+
+    Path salesConfig = folder.resolve("datasets/sales/default/configs/dataset.json");
+    Files.delete(salesConfig);
+    assertThatThrownBy(() -> retail.datasets().get("sales"))
+        .isInstanceOfSatisfying(InvalidInputException.class, e -> {
+          assertThat(e.location()).isEqualTo(salesConfig.toString());
+          assertThat(e.getMessage()).contains("is missing").contains("dataset 'sales'");
+        });
   }
 
   @Test

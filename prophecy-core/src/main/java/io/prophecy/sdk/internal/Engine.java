@@ -232,8 +232,8 @@ public final class Engine implements AutoCloseable {
     return Sql.one(c, "SELECT id, email, created_at FROM users WHERE email = ?", rs -> user(rs, 1), email);
   }
 
-  /** A team as one member sees it. */
-  public record Membership(TeamInfo team, Role role) {}
+  /** A team as one member sees it: the team and the member's role in it. */
+  public record TeamAccess(TeamInfo team, Role role) {}
 
   static TeamInfo teamInfo(ResultSet rs) throws SQLException {
     return TeamInfo.builder()
@@ -254,16 +254,16 @@ public final class Engine implements AutoCloseable {
    * @param teamName the name the caller knows the team by, for the message
    * @throws NotFoundException when the team is gone or the user is not a member
    */
-  public Membership requireMember(Connection c, User user, String teamId, String teamName) throws SQLException {
+  public TeamAccess requireMember(Connection c, User user, String teamId, String teamName) throws SQLException {
     return Sql.one(c, TEAM_OF_MEMBER + " WHERE t.id = ?",
-            rs -> new Membership(teamInfo(rs), Role.valueOf(rs.getString(5))), user.id(), teamId)
+            rs -> new TeamAccess(teamInfo(rs), Role.valueOf(rs.getString(5))), user.id(), teamId)
         .orElseThrow(() -> teamNotFound(user, teamName));
   }
 
   /** As {@link #requireMember}, and the user must be an admin. */
-  public Membership requireAdmin(Connection c, User user, String teamId, String teamName, String doing)
+  public TeamAccess requireAdmin(Connection c, User user, String teamId, String teamName, String doing)
       throws SQLException {
-    Membership m = requireMember(c, user, teamId, teamName);
+    TeamAccess m = requireMember(c, user, teamId, teamName);
     if (m.role() != Role.ADMIN) {
       throw new PermissionDeniedException(
           user.email() + " may not " + doing + " in team '" + teamName + "': that needs the ADMIN role,"

@@ -121,8 +121,7 @@ final class JobsImpl implements Jobs {
   }
 
   private static Optional<String> text(JsonNode node, String field) {
-    JsonNode v = node.path(field);
-    return v.isValueNode() && !v.isNull() && !v.asText().isEmpty() ? Optional.of(v.asText()) : Optional.empty();
+    return ProjectFiles.text(node, field).filter(s -> !s.isEmpty());
   }
 
   private static final class JobImpl implements Job {

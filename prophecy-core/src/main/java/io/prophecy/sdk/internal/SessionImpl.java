@@ -4,7 +4,6 @@ import io.prophecy.sdk.ProphecySession;
 import io.prophecy.sdk.Team;
 import io.prophecy.sdk.Teams;
 import io.prophecy.sdk.internal.store.Sql;
-import io.prophecy.sdk.model.Role;
 import io.prophecy.sdk.model.User;
 
 /** One user's session. */
@@ -37,9 +36,5 @@ public final class SessionImpl implements ProphecySession {
   @Override
   public String toString() {
     return "ProphecySession[" + user.email() + "]";
-  }
-
-  static Role role(String s) {
-    return Role.valueOf(s);
   }
 }

@@ -362,7 +362,8 @@ public final class ProjectFiles {
     return out;
   }
 
-  static Optional<String> text(JsonNode node, String field) {
+  /** A scalar field's text; empty when the field is absent, null or a container. */
+  public static Optional<String> text(JsonNode node, String field) {
     JsonNode v = node.path(field);
     return v.isValueNode() && !v.isNull() ? Optional.of(v.asText()) : Optional.empty();
   }

@@ -24,6 +24,7 @@ import org.sqlite.SQLiteDataSource;
 final class SqliteConnections implements ConnectionSource {
   private final SQLiteDataSource source;
   private final Semaphore permits;
+  private final int max;
   private final long waitMillis;
   private final Deque<Connection> idle = new ArrayDeque<>();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -31,6 +32,7 @@ final class SqliteConnections implements ConnectionSource {
 
   SqliteConnections(SQLiteDataSource source, int max, long waitMillis) {
     this.source = source;
+    this.max = max;
     this.permits = new Semaphore(max, true);
     this.waitMillis = waitMillis;
   }
@@ -42,7 +44,7 @@ final class SqliteConnections implements ConnectionSource {
     }
     try {
       if (!permits.tryAcquire(waitMillis, TimeUnit.MILLISECONDS)) {
-        throw new SQLException("all " + permits.availablePermits() + " store connections stayed busy for "
+        throw new SQLException("all " + max + " store connections stayed busy for "
             + waitMillis + " ms");
       }
     } catch (InterruptedException e) {

@@ -60,7 +60,7 @@ class SqliteConnectionsTest {
   void atMostTheBoundAreLeasedAndAWaiterGivesUpWithAClearError() throws SQLException {
     Connection a = pool.get();
     Connection b = pool.get();
-    assertThatThrownBy(pool::get).isInstanceOf(SQLException.class).hasMessageContaining("stayed busy for 200 ms");
+    assertThatThrownBy(pool::get).isInstanceOf(SQLException.class).hasMessage("all 2 store connections stayed busy for 200 ms");
     b.close();
     b.close(); // a second close gives nothing back twice
     try (Connection c = pool.get()) {
