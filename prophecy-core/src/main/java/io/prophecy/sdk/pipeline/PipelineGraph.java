@@ -1,0 +1,229 @@
+package io.prophecy.sdk.pipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+
+/**
+ * A pipeline as a graph of gems joined by connections: what a {@code workflow.latest.json} describes.
+ * Immutable and thread-safe. Made with {@link #builder(String)} or read from a workflow file; both give
+ * equal graphs for equal pipelines.
+ */
+public final class PipelineGraph {
+  /** Where a gem input takes its data from. */
+  public record Upstream(Gem gem, Port port) {}
+
+  private final String name;
+  private final ObjectNode document;
+  private final Map<String, Gem> gems;
+  private final List<Connection> connections;
+  private final Configuration configuration;
+  private final List<Diagnostic> readProblems;
+
+  PipelineGraph(String name, ObjectNode document, List<Gem> gems, List<Connection> connections,
+      Configuration configuration, List<Diagnostic> readProblems) {
+    this.name = name;
+    this.document = document;
+    Map<String, Gem> byId = new LinkedHashMap<>();
+    gems.forEach(g -> byId.put(g.id(), g));
+    this.gems = Collections.unmodifiableMap(byId);
+    this.connections = List.copyOf(connections);
+    this.configuration = configuration;
+    this.readProblems = List.copyOf(readProblems);
+  }
+
+  /** Starts a pipeline built in Java. */
+  public static PipelineBuilder builder(String name) {
+    return new PipelineBuilder(name);
+  }
+
+  /** Builds a pipeline in one expression: {@code PipelineGraph.of("daily", p -> p.source(...)...)}. */
+  public static PipelineGraph of(String name, Consumer<PipelineBuilder> steps) {
+    PipelineBuilder b = builder(name);
+    steps.accept(b);
+    return b.build();
+  }
+
+  /**
+   * Reads the graph a workflow file describes. Never fails on content: problems (an unknown gem type, an
+   * unreadable property, a connection to a missing port) become diagnostics that {@link #validate}
+   * reports.
+   */
+  public static PipelineGraph fromWorkflow(String name, JsonNode workflow) {
+    return WorkflowReader.read(name, workflow);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** The gems in the order the file or builder lists them. */
+  public List<Gem> gems() {
+    return List.copyOf(gems.values());
+  }
+
+  /**
+   * A gem by its name (label) or id.
+   *
+   * @throws IllegalArgumentException listing the gems when there is none
+   */
+  public Gem gem(String nameOrId) {
+    return find(nameOrId).orElseThrow(() -> new IllegalArgumentException("pipeline '" + name + "' has no gem named '"
+        + nameOrId + "'; its gems: " + gems.values().stream().map(Gem::name).toList()));
+  }
+
+  public Optional<Gem> find(String nameOrId) {
+    Gem byId = gems.get(nameOrId);
+    if (byId != null) {
+      return Optional.of(byId);
+    }
+    return gems.values().stream().filter(g -> g.name().equals(nameOrId)).findFirst();
+  }
+
+  public List<Connection> connections() {
+    return connections;
+  }
+
+  public Configuration configuration() {
+    return configuration;
+  }
+
+  /** The workflow's {@code metainfo} (a copy). */
+  public ObjectNode metainfo() {
+    JsonNode m = document.get("metainfo");
+    return m instanceof ObjectNode o ? o.deepCopy() : Json.object();
+  }
+
+  /** Where each input of a gem takes its data from, by input slug; unconnected inputs are absent. */
+  public Map<String, Upstream> upstream(Gem gem) {
+    Map<String, Upstream> out = new LinkedHashMap<>();
+    for (Port in : gem.inputs()) {
+      for (Connection c : connections) {
+        if (c.target().equals(gem.id()) && c.targetPort().equals(in.id())) {
+          Gem source = gems.get(c.source());
+          if (source != null) {
+            source.outputs().stream().filter(p -> p.id().equals(c.sourcePort())).findFirst()
+                .ifPresent(p -> out.putIfAbsent(in.slug(), new Upstream(source, p)));
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The gems that read an output of this gem. */
+  public List<Gem> downstream(Gem gem) {
+    List<Gem> out = new ArrayList<>();
+    for (Connection c : connections) {
+      if (c.source().equals(gem.id()) && gems.containsKey(c.target()) && !out.contains(gems.get(c.target()))) {
+        out.add(gems.get(c.target()));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The gems in an order where every gem comes after the gems it reads from; ties keep the listed order.
+   *
+   * @throws IllegalStateException naming the gems on a cycle
+   */
+  public List<Gem> topologicalOrder() {
+    Map<String, Integer> indegree = new HashMap<>();
+    Map<String, List<String>> next = new HashMap<>();
+    gems.keySet().forEach(id -> indegree.put(id, 0));
+    for (Connection c : connections) {
+      if (gems.containsKey(c.source()) && gems.containsKey(c.target())) {
+        next.computeIfAbsent(c.source(), k -> new ArrayList<>()).add(c.target());
+        indegree.merge(c.target(), 1, Integer::sum);
+      }
+    }
+    Deque<String> ready = new ArrayDeque<>();
+    gems.keySet().stream().filter(id -> indegree.get(id) == 0).forEach(ready::add);
+    List<Gem> out = new ArrayList<>();
+    while (!ready.isEmpty()) {
+      String id = ready.poll();
+      out.add(gems.get(id));
+      for (String t : next.getOrDefault(id, List.of())) {
+        if (indegree.merge(t, -1, Integer::sum) == 0) {
+          ready.add(t);
+        }
+      }
+    }
+    if (out.size() < gems.size()) {
+      TreeSet<String> cycle = new TreeSet<>();
+      gems.values().stream().filter(g -> !out.contains(g)).forEach(g -> cycle.add(g.name()));
+      throw new IllegalStateException("the gems " + cycle + " form a cycle");
+    }
+    return out;
+  }
+
+  /**
+   * Checks the pipeline without an engine: the graph, every gem's properties, and column references
+   * where schemas are known.
+   *
+   * @param datasets the project's datasets, to check Source and Target gems and to know schemas
+   */
+  public List<Diagnostic> validate(DatasetLookup datasets) {
+    return new Validator(this, datasets).run();
+  }
+
+  /** Checks the graph and properties only, without datasets. */
+  public List<Diagnostic> validate() {
+    return validate(DatasetLookup.NONE);
+  }
+
+  /** Problems met reading the file. */
+  List<Diagnostic> readProblems() {
+    return readProblems;
+  }
+
+  ObjectNode document() {
+    return document;
+  }
+
+  /** The workflow file's JSON for this graph: the document as read, with processes and connections as they are now. */
+  public ObjectNode toWorkflow() {
+    ObjectNode out = document.deepCopy();
+    ObjectNode processes = Json.object();
+    gems.values().forEach(g -> processes.set(g.id(), g.node().deepCopy()));
+    out.set("processes", processes);
+    ArrayNode cs = Json.array();
+    for (Connection c : connections) {
+      ObjectNode o = cs.addObject();
+      o.put("id", c.id());
+      o.put("source", c.source());
+      o.put("sourcePort", c.sourcePort());
+      o.put("target", c.target());
+      o.put("targetPort", c.targetPort());
+    }
+    out.set("connections", cs);
+    return out;
+  }
+
+  /** Graphs are equal when their workflow JSON is. */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof PipelineGraph g && g.name.equals(name) && g.toWorkflow().equals(toWorkflow());
+  }
+
+  @Override
+  public int hashCode() {
+    return name.hashCode() * 31 + gems.keySet().hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return "Pipeline[" + name + ", " + gems.size() + " gems]";
+  }
+}

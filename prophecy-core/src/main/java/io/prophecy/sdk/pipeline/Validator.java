@@ -1,0 +1,417 @@
+package io.prophecy.sdk.pipeline;
+
+import io.prophecy.sdk.model.DatasetSpec;
+import io.prophecy.sdk.pipeline.GemSpec.Column;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Checks a pipeline without an engine. Schemas flow from dataset schemas through the gems whose output
+ * columns are known; an expression that is a bare column name (or {@code in1.name} in a join) is
+ * checked against the columns of its input. Anything richer is left to the engine's analysis.
+ */
+final class Validator {
+  private static final Pattern IDENTIFIER = Pattern.compile("`?[A-Za-z_][A-Za-z0-9_]*`?");
+  private static final Pattern QUALIFIED = Pattern.compile("(in[0-9]+)\\.(`?[A-Za-z_][A-Za-z0-9_]*`?)");
+
+  private final PipelineGraph graph;
+  private final DatasetLookup datasets;
+  private final List<Diagnostic> out = new ArrayList<>();
+  /** Output column names of gems, lower case, where known. */
+  private final Map<String, List<String>> schemas = new HashMap<>();
+
+  Validator(PipelineGraph graph, DatasetLookup datasets) {
+    this.graph = graph;
+    this.datasets = datasets;
+  }
+
+  List<Diagnostic> run() {
+    out.addAll(graph.readProblems());
+    names();
+    connections();
+    List<Gem> order;
+    try {
+      order = graph.topologicalOrder();
+    } catch (IllegalStateException e) {
+      for (Gem g : graph.gems()) {
+        g.problem().ifPresent(out::add);
+      }
+      String cycle = e.getMessage();
+      graph.gems().stream().filter(g -> cycle.contains(g.name())).findFirst()
+          .ifPresent(g -> out.add(Diagnostic.error(g.name(), null, "pipeline '" + graph.name() + "': " + cycle
+              + "; a gem cannot read, directly or not, from its own output")));
+      return out;
+    }
+    for (Gem g : order) {
+      g.problem().ifPresent(out::add);
+      gem(g);
+    }
+    return out;
+  }
+
+  private void names() {
+    Set<String> seen = new HashSet<>();
+    for (Gem g : graph.gems()) {
+      if (!seen.add(g.name())) {
+        out.add(Diagnostic.error(g.name(), "metadata.label", "two gems are named '" + g.name() + "'; gem names must be unique"));
+      }
+    }
+  }
+
+  private void connections() {
+    for (Connection c : graph.connections()) {
+      Optional<Gem> source = graph.find(c.source());
+      Optional<Gem> target = graph.find(c.target());
+      if (source.isEmpty() || target.isEmpty()) {
+        out.add(Diagnostic.error(source.or(() -> target).map(Gem::name).orElse(null), "connection " + c.id(),
+            "connects " + c.source() + " to " + c.target() + ", but " + (source.isEmpty() ? c.source() : c.target())
+                + " is not a gem of this pipeline"));
+        continue;
+      }
+      if (source.get().outputs().stream().noneMatch(p -> p.id().equals(c.sourcePort()))) {
+        out.add(Diagnostic.error(source.get().name(), "connection " + c.id(),
+            "leaves from port " + c.sourcePort() + ", which is not an output of this gem"));
+      }
+      if (target.get().inputs().stream().noneMatch(p -> p.id().equals(c.targetPort()))) {
+        out.add(Diagnostic.error(target.get().name(), "connection " + c.id(),
+            "arrives at port " + c.targetPort() + ", which is not an input of this gem"));
+      }
+    }
+    for (Gem g : graph.gems()) {
+      for (Port in : g.inputs()) {
+        long n = graph.connections().stream()
+            .filter(c -> c.target().equals(g.id()) && c.targetPort().equals(in.id())).count();
+        if (n == 0) {
+          out.add(Diagnostic.error(g.name(), in.slug(), "input " + in.slug() + " is not connected"));
+        } else if (n > 1) {
+          out.add(Diagnostic.error(g.name(), in.slug(), "input " + in.slug() + " has " + n + " connections; an input takes one"));
+        }
+      }
+      if (!(g.spec() instanceof GemSpec.Target)) {
+        for (Port o : g.outputs()) {
+          boolean used = graph.connections().stream()
+              .anyMatch(c -> c.source().equals(g.id()) && c.sourcePort().equals(o.id()));
+          if (!used) {
+            out.add(Diagnostic.warning(g.name(), o.slug(), "output " + o.slug() + " is not connected to any gem"));
+          }
+        }
+      }
+    }
+  }
+
+  private void gem(Gem g) {
+    Map<String, PipelineGraph.Upstream> up = graph.upstream(g);
+    Map<String, List<String>> inputs = new LinkedHashMap<>();
+    up.forEach((slug, u) -> inputs.put(slug, schemas.get(u.gem().id())));
+    List<String> in0 = inputs.get("in0");
+    GemSpec spec = g.spec();
+    if (spec instanceof GemSpec.Source s) {
+      if (!g.inputs().isEmpty()) {
+        out.add(Diagnostic.error(g.name(), "in0", "a Source gem takes no input"));
+      }
+      dataset(g, s.datasetId()).ifPresent(d -> {
+        if (!d.schema().isEmpty()) {
+          schemas.put(g.id(), d.schema().stream().map(c -> c.name().toLowerCase(Locale.ROOT)).toList());
+        }
+      });
+    } else if (spec instanceof GemSpec.Target t) {
+      if (g.inputs().isEmpty()) {
+        out.add(Diagnostic.error(g.name(), null, "a Target gem needs an input"));
+      }
+      dataset(g, t.datasetId());
+    } else if (spec instanceof GemSpec.Reformat r) {
+      if (r.columns().isEmpty()) {
+        out.add(Diagnostic.error(g.name(), "expressions", "a Reformat gem needs at least one output column"));
+      }
+      columns(g, "expressions", r.columns(), in0, inputs);
+      schemas.put(g.id(), targets(r.columns()));
+    } else if (spec instanceof GemSpec.Filter f) {
+      expression(g, "condition", f.condition(), in0, inputs);
+      pass(g, in0);
+    } else if (spec instanceof GemSpec.Join j) {
+      join(g, j, inputs);
+    } else if (spec instanceof GemSpec.Aggregate a) {
+      if (a.aggregates().isEmpty() && a.groupBy().isEmpty()) {
+        out.add(Diagnostic.error(g.name(), "aggregate", "an Aggregate gem needs group-by columns or aggregates"));
+      }
+      columns(g, "groupBy", a.groupBy(), in0, inputs);
+      columns(g, "aggregate", a.aggregates(), in0, inputs);
+      a.pivotColumn().ifPresent(p -> expression(g, "pivotColumn", p, in0, inputs));
+      List<Column> all = new ArrayList<>(a.groupBy());
+      all.addAll(a.aggregates());
+      if (a.pivotColumn().isEmpty()) {
+        duplicates(g, "aggregate", all);
+        schemas.put(g.id(), targets(all));
+      }
+    } else if (spec instanceof GemSpec.OrderBy o) {
+      if (o.orders().isEmpty()) {
+        out.add(Diagnostic.error(g.name(), "orders", "an OrderBy gem needs at least one sort key"));
+      }
+      for (int i = 0; i < o.orders().size(); i++) {
+        expression(g, "orders[" + i + "].expression", o.orders().get(i).expression(), in0, inputs);
+      }
+      pass(g, in0);
+    } else if (spec instanceof GemSpec.Limit l) {
+      if (l.count().isBlank()) {
+        out.add(Diagnostic.error(g.name(), "limit", "the limit is empty"));
+      } else if (l.count().text().trim().matches("-?[0-9]+") && Long.parseLong(l.count().text().trim()) < 0) {
+        out.add(Diagnostic.error(g.name(), "limit", "the limit must not be negative, was " + l.count().text().trim()));
+      }
+      pass(g, in0);
+    } else if (spec instanceof GemSpec.Deduplicate d) {
+      if (d.type() != GemSpec.DedupType.DISTINCT && d.columns().isEmpty()) {
+        out.add(Diagnostic.error(g.name(), "dedupColumns", "deduplicating by " + d.type().spelling()
+            + " needs key columns"));
+      }
+      for (int i = 0; i < d.columns().size(); i++) {
+        expression(g, "dedupColumns[" + i + "]", Expression.sql(d.columns().get(i)), in0, inputs);
+      }
+      if ((d.type() == GemSpec.DedupType.FIRST || d.type() == GemSpec.DedupType.LAST) && d.orders().isEmpty()) {
+        out.add(Diagnostic.warning(g.name(), "orders", "first and last rows are chosen by an order; without one "
+            + "the row kept is arbitrary"));
+      }
+      pass(g, in0);
+    } else if (spec instanceof GemSpec.SetOperation s) {
+      if (g.inputs().size() < 2) {
+        out.add(Diagnostic.error(g.name(), null, "a SetOperation gem needs two or more inputs"));
+      }
+      pass(g, in0);
+    } else if (spec instanceof GemSpec.SchemaTransform s) {
+      schemaTransform(g, s, in0, inputs);
+    } else if (spec instanceof GemSpec.Repartition r) {
+      if (r.type() != GemSpec.RepartitionType.RANDOM && r.type() != GemSpec.RepartitionType.COALESCE
+          && r.keys().isEmpty()) {
+        out.add(Diagnostic.error(g.name(), "expressions", r.type().spelling() + " needs partitioning expressions"));
+      }
+      if (r.type() == GemSpec.RepartitionType.COALESCE && r.partitions().isEmpty()) {
+        out.add(Diagnostic.error(g.name(), "nPartitions", "coalesce needs a number of partitions"));
+      }
+      pass(g, in0);
+    } else if (spec instanceof GemSpec.WindowFunction w) {
+      if (w.columns().isEmpty()) {
+        out.add(Diagnostic.error(g.name(), "expressionColumns", "a WindowFunction gem needs at least one column"));
+      }
+      columns(g, "expressionColumns", w.columns(), in0, inputs);
+      for (int i = 0; i < w.partitionBy().size(); i++) {
+        expression(g, "partitionColumns[" + i + "]", w.partitionBy().get(i), in0, inputs);
+      }
+      for (int i = 0; i < w.orderBy().size(); i++) {
+        expression(g, "orderColumns[" + i + "].expression", w.orderBy().get(i).expression(), in0, inputs);
+      }
+      if (in0 != null) {
+        List<String> all = new ArrayList<>(in0);
+        targets(w.columns()).stream().filter(c -> !all.contains(c)).forEach(all::add);
+        schemas.put(g.id(), all);
+      }
+    } else if (spec instanceof GemSpec.SqlStatement s) {
+      if (s.sql().isBlank()) {
+        out.add(Diagnostic.error(g.name(), "sqlStatement", "the SQL statement is empty"));
+      }
+    } else if (spec instanceof GemSpec.Script s) {
+      if (s.code().isBlank()) {
+        out.add(Diagnostic.error(g.name(), "script", "the script is empty"));
+      }
+      out.add(Diagnostic.warning(g.name(), "script", "a Script gem holds " + s.language()
+          + " code: it runs in generated " + s.language() + " code, not on a SQL-only fabric"));
+    } else if (spec instanceof GemSpec.Subgraph s) {
+      g.subgraph().ifPresent(sub -> {
+      for (Diagnostic d : sub.validate(datasets)) {
+        out.add(new Diagnostic(d.severity(), Optional.of(g.name() + "/" + d.gem().orElse("")), d.location(), d.message()));
+      }
+    });
+    } else if (spec instanceof GemSpec.Other o) {
+      out.add(Diagnostic.error(g.name(), "component", o.component().equals("Todo")
+        ? "a Todo gem is a placeholder a conversion tool left; replace it with a real gem"
+        : "gem type '" + o.component() + "' is not one the SDK compiles; supported: Source, Target, Reformat, "
+            + "Filter, Join, Aggregate, OrderBy, Limit, Deduplicate, SetOperation, SchemaTransform, Repartition, "
+            + "WindowFunction, SQLStatement, Script, Subgraph"));
+    }
+  }
+
+  private Optional<DatasetSpec> dataset(Gem g, String id) {
+    if (id.isBlank()) {
+      out.add(Diagnostic.error(g.name(), "properties.datasetId", "the gem names no dataset"));
+      return Optional.empty();
+    }
+    if (!datasets.isKnown()) {
+      return Optional.empty();
+    }
+    Optional<DatasetSpec> d = datasets.find(id);
+    if (d.isEmpty()) {
+      out.add(Diagnostic.error(g.name(), "properties.datasetId", "dataset '" + id + "' is not a dataset of the project"));
+    }
+    return d;
+  }
+
+  private void join(Gem g, GemSpec.Join j, Map<String, List<String>> inputs) {
+    if (g.inputs().size() < 2) {
+      out.add(Diagnostic.error(g.name(), null, "a Join gem needs two or more inputs"));
+    }
+    Set<String> aliases = new HashSet<>();
+    for (int i = 0; i < j.conditions().size(); i++) {
+      GemSpec.JoinCondition c = j.conditions().get(i);
+      aliases.add(c.alias());
+      if (g.input(c.alias()).isEmpty()) {
+        out.add(Diagnostic.error(g.name(), "conditions[" + i + "].alias", "'" + c.alias() + "' is not an input of this gem"));
+      }
+      if (c.type() != GemSpec.JoinType.CROSS) {
+        expression(g, "conditions[" + i + "].expression", c.on(), null, inputs);
+      }
+    }
+    for (Port p : g.inputs()) {
+      if (!p.slug().equals("in0") && !aliases.contains(p.slug())) {
+        out.add(Diagnostic.error(g.name(), p.slug(), "input " + p.slug() + " has no join condition"));
+      }
+    }
+    columns(g, "expressions", j.columns(), null, inputs);
+    j.where().ifPresent(w -> expression(g, "whereClause", w, null, inputs));
+    if (!j.columns().isEmpty()) {
+      schemas.put(g.id(), targets(j.columns()));
+    } else if (inputs.values().stream().allMatch(s -> s != null)) {
+      List<String> all = new ArrayList<>();
+      Map<String, String> owner = new HashMap<>();
+      inputs.forEach((slug, cols) -> {
+        boolean keepsRight = j.conditions().stream().filter(c -> c.alias().equals(slug))
+            .noneMatch(c -> c.type() == GemSpec.JoinType.LEFT_SEMI || c.type() == GemSpec.JoinType.LEFT_ANTI);
+        if (slug.equals("in0") || keepsRight) {
+          for (String c : cols) {
+            String before = owner.putIfAbsent(c, slug);
+            if (before != null) {
+              out.add(Diagnostic.error(g.name(), "expressions", "column '" + c + "' comes from both " + before + " and "
+                  + slug + "; list the output columns to choose or rename one"));
+            }
+            all.add(c);
+          }
+        }
+      });
+      schemas.put(g.id(), all);
+    }
+  }
+
+  private void schemaTransform(Gem g, GemSpec.SchemaTransform s, List<String> in0, Map<String, List<String>> inputs) {
+    List<String> cols = in0 == null ? null : new ArrayList<>(in0);
+    for (int i = 0; i < s.operations().size(); i++) {
+      GemSpec.SchemaOp op = s.operations().get(i);
+      String field = "transformations[" + i + "]";
+      String col = op.column().toLowerCase(Locale.ROOT);
+      if (op.column().isBlank()) {
+        out.add(Diagnostic.error(g.name(), field, "names no column"));
+        continue;
+      }
+      switch (op.kind()) {
+        case ADD_REPLACE -> {
+          Expression e = op.expression().orElse(Expression.sql(""));
+          if (cols == null) {
+            expression(g, field + ".expression", e, null, inputs);
+          } else {
+            checkAgainst(g, field + ".expression", e, cols);
+            if (!cols.contains(col)) {
+              cols.add(col);
+            }
+          }
+        }
+        case DROP -> {
+          if (cols != null && !cols.remove(col)) {
+            out.add(Diagnostic.error(g.name(), field, "drops column '" + op.column() + "', which the input does not have"));
+          }
+        }
+        case RENAME -> {
+          if (op.newName().filter(n -> !n.isBlank()).isEmpty()) {
+            out.add(Diagnostic.error(g.name(), field, "renames '" + op.column() + "' to nothing"));
+          } else if (cols != null) {
+            int at = cols.indexOf(col);
+            if (at < 0) {
+              out.add(Diagnostic.error(g.name(), field, "renames column '" + op.column() + "', which the input does not have"));
+            } else {
+              cols.set(at, op.newName().get().toLowerCase(Locale.ROOT));
+            }
+          }
+        }
+      }
+    }
+    if (cols != null) {
+      schemas.put(g.id(), cols);
+    }
+  }
+
+  private void pass(Gem g, List<String> in0) {
+    if (in0 != null) {
+      schemas.put(g.id(), in0);
+    }
+  }
+
+  private void columns(Gem g, String field, List<Column> columns, List<String> in0, Map<String, List<String>> inputs) {
+    for (int i = 0; i < columns.size(); i++) {
+      Column c = columns.get(i);
+      if (c.target().isBlank()) {
+        out.add(Diagnostic.error(g.name(), field + "[" + i + "].target", "the output column has no name"));
+      }
+      expression(g, field + "[" + i + "].expression", c.expression(), in0, inputs);
+    }
+    duplicates(g, field, columns);
+  }
+
+  private void duplicates(Gem g, String field, List<Column> columns) {
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < columns.size(); i++) {
+      String t = columns.get(i).target().toLowerCase(Locale.ROOT);
+      if (!t.isBlank() && !seen.add(t)) {
+        out.add(Diagnostic.error(g.name(), field + "[" + i + "].target", "output column '" + columns.get(i).target()
+            + "' is defined twice"));
+      }
+    }
+  }
+
+  private void expression(Gem g, String field, Expression e, List<String> in0, Map<String, List<String>> inputs) {
+    if (e.isBlank()) {
+      out.add(Diagnostic.error(g.name(), field, "the expression is empty"));
+      return;
+    }
+    if (!e.isSql()) {
+      out.add(Diagnostic.warning(g.name(), field, "a " + e.format() + " expression runs only in generated "
+          + e.format() + " code, not in Spark SQL"));
+      return;
+    }
+    for (String ref : Configuration.references(e.text())) {
+      if (graph.configuration().field(ref).isEmpty()) {
+        out.add(Diagnostic.error(g.name(), field, "refers to configuration '" + ref + "', which the pipeline does not declare"));
+      }
+    }
+    String text = e.text().trim();
+    var qualified = QUALIFIED.matcher(text);
+    if (qualified.matches()) {
+      List<String> cols = inputs.get(qualified.group(1));
+      if (!inputs.containsKey(qualified.group(1))) {
+        out.add(Diagnostic.error(g.name(), field, "refers to " + qualified.group(1) + ", which is not an input of this gem"));
+      } else if (cols != null) {
+        checkAgainst(g, field, Expression.sql(qualified.group(2)), cols);
+      }
+    } else if (in0 != null) {
+      checkAgainst(g, field, e, in0);
+    }
+  }
+
+  private void checkAgainst(Gem g, String field, Expression e, List<String> columns) {
+    String text = e.text().trim();
+    if (!IDENTIFIER.matcher(text).matches()) {
+      return;
+    }
+    String name = text.replace("`", "").toLowerCase(Locale.ROOT);
+    if (!columns.contains(name) && !Set.of("true", "false", "null").contains(name)) {
+      out.add(Diagnostic.error(g.name(), field, "column '" + text.replace("`", "") + "' does not exist in the input; "
+          + "its columns: " + columns));
+    }
+  }
+
+  private static List<String> targets(List<Column> columns) {
+    return columns.stream().map(c -> c.target().toLowerCase(Locale.ROOT)).toList();
+  }
+}
