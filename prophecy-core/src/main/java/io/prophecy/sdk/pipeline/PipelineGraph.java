@@ -161,8 +161,15 @@ public final class PipelineGraph {
       }
     }
     if (out.size() < gems.size()) {
+      // what is left holds the cycles and the gems downstream of them: prune those that lead nowhere
+      java.util.Set<String> left = new java.util.HashSet<>(gems.keySet());
+      out.forEach(g -> left.remove(g.id()));
+      boolean pruned = true;
+      while (pruned) {
+        pruned = left.removeIf(id -> next.getOrDefault(id, List.of()).stream().noneMatch(left::contains));
+      }
       TreeSet<String> cycle = new TreeSet<>();
-      gems.values().stream().filter(g -> !out.contains(g)).forEach(g -> cycle.add(g.name()));
+      left.forEach(id -> cycle.add(gems.get(id).name()));
       throw new IllegalStateException("the gems " + cycle + " form a cycle");
     }
     return out;
@@ -181,6 +188,18 @@ public final class PipelineGraph {
   /** Checks the graph and properties only, without datasets. */
   public List<Diagnostic> validate() {
     return validate(DatasetLookup.NONE);
+  }
+
+  /**
+   * The output columns of each gem, by gem name, where they follow from declared dataset schemas
+   * without an engine: through Reformat, Filter, Join with listed columns, Aggregate and so on.
+   */
+  public Map<String, List<String>> knownColumns(DatasetLookup datasets) {
+    Validator v = new Validator(this, datasets);
+    v.run();
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    v.schemas().forEach((id, cols) -> out.put(gems.get(id).name(), List.copyOf(cols)));
+    return out;
   }
 
   /** Problems met reading the file. */

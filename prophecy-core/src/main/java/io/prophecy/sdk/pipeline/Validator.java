@@ -119,7 +119,7 @@ final class Validator {
       }
       dataset(g, s.datasetId()).ifPresent(d -> {
         if (!d.schema().isEmpty()) {
-          schemas.put(g.id(), d.schema().stream().map(c -> c.name().toLowerCase(Locale.ROOT)).toList());
+          schemas.put(g.id(), d.schema().stream().map(DatasetSpec.Column::name).toList());
         }
       });
     } else if (spec instanceof GemSpec.Target t) {
@@ -208,7 +208,7 @@ final class Validator {
       }
       if (in0 != null) {
         List<String> all = new ArrayList<>(in0);
-        targets(w.columns()).stream().filter(c -> !all.contains(c)).forEach(all::add);
+        targets(w.columns()).stream().filter(c -> indexOf(all, c) < 0).forEach(all::add);
         schemas.put(g.id(), all);
       }
     } else if (spec instanceof GemSpec.SqlStatement s) {
@@ -283,7 +283,7 @@ final class Validator {
             .noneMatch(c -> c.type() == GemSpec.JoinType.LEFT_SEMI || c.type() == GemSpec.JoinType.LEFT_ANTI);
         if (slug.equals("in0") || keepsRight) {
           for (String c : cols) {
-            String before = owner.putIfAbsent(c, slug);
+            String before = owner.putIfAbsent(c.toLowerCase(Locale.ROOT), slug);
             if (before != null) {
               out.add(Diagnostic.error(g.name(), "expressions", "column '" + c + "' comes from both " + before + " and "
                   + slug + "; list the output columns to choose or rename one"));
@@ -301,7 +301,7 @@ final class Validator {
     for (int i = 0; i < s.operations().size(); i++) {
       GemSpec.SchemaOp op = s.operations().get(i);
       String field = "transformations[" + i + "]";
-      String col = op.column().toLowerCase(Locale.ROOT);
+      String col = op.column();
       if (op.column().isBlank()) {
         out.add(Diagnostic.error(g.name(), field, "names no column"));
         continue;
@@ -313,25 +313,27 @@ final class Validator {
             expression(g, field + ".expression", e, null, inputs);
           } else {
             checkAgainst(g, field + ".expression", e, cols);
-            if (!cols.contains(col)) {
+            if (indexOf(cols, col) < 0) {
               cols.add(col);
             }
           }
         }
         case DROP -> {
-          if (cols != null && !cols.remove(col)) {
+          if (cols != null && indexOf(cols, col) < 0) {
             out.add(Diagnostic.error(g.name(), field, "drops column '" + op.column() + "', which the input does not have"));
+          } else if (cols != null) {
+            cols.remove(indexOf(cols, col));
           }
         }
         case RENAME -> {
           if (op.newName().filter(n -> !n.isBlank()).isEmpty()) {
             out.add(Diagnostic.error(g.name(), field, "renames '" + op.column() + "' to nothing"));
           } else if (cols != null) {
-            int at = cols.indexOf(col);
+            int at = indexOf(cols, col);
             if (at < 0) {
               out.add(Diagnostic.error(g.name(), field, "renames column '" + op.column() + "', which the input does not have"));
             } else {
-              cols.set(at, op.newName().get().toLowerCase(Locale.ROOT));
+              cols.set(at, op.newName().get());
             }
           }
         }
@@ -404,14 +406,28 @@ final class Validator {
     if (!IDENTIFIER.matcher(text).matches()) {
       return;
     }
-    String name = text.replace("`", "").toLowerCase(Locale.ROOT);
-    if (!columns.contains(name) && !Set.of("true", "false", "null").contains(name)) {
+    String name = text.replace("`", "");
+    if (indexOf(columns, name) < 0 && !Set.of("true", "false", "null").contains(name.toLowerCase(Locale.ROOT))) {
       out.add(Diagnostic.error(g.name(), field, "column '" + text.replace("`", "") + "' does not exist in the input; "
           + "its columns: " + columns));
     }
   }
 
   private static List<String> targets(List<Column> columns) {
-    return columns.stream().map(c -> c.target().toLowerCase(Locale.ROOT)).toList();
+    return columns.stream().map(Column::target).toList();
+  }
+
+  private static int indexOf(List<String> columns, String name) {
+    for (int i = 0; i < columns.size(); i++) {
+      if (columns.get(i).equalsIgnoreCase(name)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** Output columns of the gems whose schema is known after {@link #run()}, by gem id. */
+  Map<String, List<String>> schemas() {
+    return schemas;
   }
 }

@@ -1,0 +1,144 @@
+package io.prophecy.sdk.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.prophecy.sdk.InvalidInputException;
+import io.prophecy.sdk.codegen.SparkSqlCompiler;
+import io.prophecy.sdk.model.DatasetSpec;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class PipelineModelTest {
+  static final DatasetLookup DATASETS = id -> switch (DatasetLookup.nameOf(id)) {
+    case "orders" -> Optional.of(DatasetSpec.builder().name("orders").format("csv").path("/data/orders.csv")
+        .addSchema(DatasetSpec.Column.of("id", "long"), DatasetSpec.Column.of("customer_id", "long"),
+            DatasetSpec.Column.of("amount", "double"), DatasetSpec.Column.of("status", "string")).build());
+    case "customers" -> Optional.of(DatasetSpec.builder().name("customers").format("csv").path("/data/customers.csv")
+        .addSchema(DatasetSpec.Column.of("id", "long"), DatasetSpec.Column.of("country", "string")).build());
+    case "revenue" -> Optional.of(DatasetSpec.builder().name("revenue").format("parquet").path("/out/revenue").build());
+    default -> Optional.empty();
+  };
+
+  static PipelineGraph daily() {
+    return PipelineGraph.of("daily", p -> p
+        .config("min_amount", "double", "10")
+        .source("Orders", "orders")
+        .source("Customers", "customers")
+        .filter("Paid", "Orders", "status = 'PAID' AND amount >= '$min_amount'")
+        .join("With_Customer", List.of("Paid", "Customers"), j -> j
+            .on("in1", "in0.customer_id = in1.id", GemSpec.JoinType.INNER)
+            .columns("in0.amount", "in1.country"))
+        .aggregate("By_Country", "With_Customer", a -> a.groupBy("country").agg("revenue", "sum(amount)"))
+        .target("Revenue", "By_Country", "revenue"));
+  }
+
+  @Test
+  void aBuiltPipelineValidatesAndReadsBackEqualFromItsWorkflowJson() throws Exception {
+    PipelineGraph g = daily();
+    assertThat(g.validate(DATASETS)).isEmpty();
+    String json = new ObjectMapper().writeValueAsString(g.toWorkflow());
+    PipelineGraph back = PipelineGraph.fromWorkflow("daily", new ObjectMapper().readTree(json));
+    assertThat(back).isEqualTo(g);
+    assertThat(back.gem("With_Customer").spec()).isEqualTo(g.gem("With_Customer").spec());
+    assertThat(back.configuration()).isEqualTo(g.configuration());
+    assertThat(g.topologicalOrder()).extracting(Gem::name)
+        .containsExactly("Orders", "Customers", "Paid", "With_Customer", "By_Country", "Revenue");
+  }
+
+  @Test
+  void schemasFlowThroughTheGemsAndBareColumnsAreChecked() {
+    PipelineGraph g = PipelineGraph.of("bad", p -> p
+        .source("Orders", "orders")
+        .select("Slim", "Orders", "id", "amount")
+        .reformat("Typo", "Slim", r -> r.column("x", "amout").column("y", "amount * 2").column("x", "id")));
+    assertThat(g.knownColumns(DATASETS)).containsEntry("Slim", List.of("id", "amount"));
+    assertThat(g.validate(DATASETS)).extracting(Diagnostic::toString).contains(
+        "ERROR gem 'Typo' at expressions[0].expression: column 'amout' does not exist in the input; its columns: [id, amount]",
+        "ERROR gem 'Typo' at expressions[2].target: output column 'x' is defined twice");
+  }
+
+  @Test
+  void workflowProblemsBecomeDiagnosticsNamingGemAndField() throws Exception {
+    ObjectNode w = daily().toWorkflow();
+    ObjectNode processes = (ObjectNode) w.get("processes");
+    ((ObjectNode) processes.get("Paid")).put("component", "Todo");
+    ((ObjectNode) processes.get("By_Country").get("properties")).putArray("aggregate").addObject()
+        .put("target", "n").putObject("expression").put("format", "sql").put("expression", " ");
+    ((ObjectNode) processes.get("Revenue").get("properties")).put("datasetId", "datasets/nowhere");
+    PipelineGraph g = PipelineGraph.fromWorkflow("daily", w);
+    assertThat(g.validate(DATASETS)).extracting(Diagnostic::toString).contains(
+        "ERROR gem 'Paid' at component: a Todo gem is a placeholder a conversion tool left; replace it with a real gem",
+        "ERROR gem 'By_Country' at aggregate[0].expression: the expression is empty",
+        "ERROR gem 'Revenue' at properties.datasetId: dataset 'datasets/nowhere' is not a dataset of the project");
+  }
+
+  @Test
+  void aCycleIsReportedNamingItsGems() throws Exception {
+    ObjectNode w = daily().toWorkflow();
+    // Paid reads from By_Country: Paid -> With_Customer -> By_Country -> Paid
+    w.withArray("connections").forEach(c -> {
+      if (c.get("target").asText().equals("Paid")) {
+        ((ObjectNode) c).put("source", "By_Country").put("sourcePort", "By_Country_out");
+      }
+    });
+    PipelineGraph g = PipelineGraph.fromWorkflow("daily", w);
+    assertThat(g.validate(DATASETS)).anySatisfy(d -> {
+      assertThat(d.isError()).isTrue();
+      assertThat(d.message()).contains("[By_Country, Paid, With_Customer] form a cycle");
+    });
+    assertThatThrownBy(() -> SparkSqlCompiler.steps(g, DATASETS, Map.of(), Map.of()))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("form a cycle");
+  }
+
+  @Test
+  void unknownJoinTypeAndUnconnectedInputAreDiagnostics() throws Exception {
+    ObjectNode w = daily().toWorkflow();
+    ObjectNode join = (ObjectNode) w.get("processes").get("With_Customer").get("properties");
+    ((ObjectNode) join.get("conditions").get(0)).put("joinType", "sideways");
+    w.withArray("connections").removeIf(c -> c.get("target").asText().equals("Revenue"));
+    PipelineGraph g = PipelineGraph.fromWorkflow("daily", w);
+    assertThat(g.validate(DATASETS)).extracting(Diagnostic::toString).contains(
+        "ERROR gem 'With_Customer' at conditions[0].joinType: 'sideways' is not a join type; use inner, left_outer, "
+            + "right_outer, full_outer, left_semi, left_anti or cross",
+        "ERROR gem 'Revenue' at in0: input in0 is not connected");
+  }
+
+  @Test
+  void sparkSqlIsDeterministicReadableAndResolvesConfiguration() {
+    String script = SparkSqlCompiler.script(daily(), DATASETS, Map.of("min_amount", "25"));
+    assertThat(script).isEqualTo(SparkSqlCompiler.script(daily(), DATASETS, Map.of("min_amount", "25")));
+    assertThat(script).contains("""
+        -- Filter Paid
+        CREATE OR REPLACE TEMPORARY VIEW `Paid` AS
+        SELECT *
+        FROM `Orders`
+        WHERE status = 'PAID' AND amount >= 25;
+        """).contains("""
+        CREATE OR REPLACE TEMPORARY VIEW `With_Customer` AS
+        SELECT in0.amount AS `amount`,
+               in1.country AS `country`
+        FROM `Paid` AS in0
+        INNER JOIN `Customers` AS in1 ON in0.customer_id = in1.id;
+        """).contains("""
+        CREATE OR REPLACE TEMPORARY VIEW `Orders` (`id` LONG, `customer_id` LONG, `amount` DOUBLE, `status` STRING)
+        USING csv
+        OPTIONS (`path` '/data/orders.csv');
+        """);
+    String query = SparkSqlCompiler.query(daily(), DATASETS, "By_Country");
+    assertThat(query).startsWith("WITH `Paid` AS (").endsWith("GROUP BY country").contains("amount >= 10");
+  }
+
+  @Test
+  void aScriptGemCannotBeSparkSqlAndTheErrorNamesIt() {
+    PipelineGraph g = PipelineGraph.of("s", p -> p.source("Orders", "orders")
+        .script("Custom", List.of("Orders"), "out0 = in0"));
+    assertThatThrownBy(() -> SparkSqlCompiler.steps(g, DATASETS, Map.of(), Map.of()))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageStartingWith("gem 'Custom' script: a Script gem holds python code");
+  }
+}
