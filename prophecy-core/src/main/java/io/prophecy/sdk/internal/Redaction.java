@@ -8,6 +8,7 @@ import io.prophecy.sdk.spi.FabricConnection;
 import io.prophecy.sdk.spi.JobScheduler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import io.prophecy.sdk.spi.PlanExecutor;
 import java.util.Set;
 
 /**
@@ -18,7 +19,8 @@ import java.util.Set;
 final class Redaction {
   private static final String MASK = "****";
   private static final Set<Class<?>> WRAPPED =
-      Set.of(FabricConnection.class, ExecutionSession.class, Execution.class, JobScheduler.class);
+      Set.of(FabricConnection.class, ExecutionSession.class, Execution.class, JobScheduler.class,
+          PlanExecutor.PlanExecution.class);
 
   private final String kind;
   private final Set<String> secrets;
@@ -107,7 +109,9 @@ final class Redaction {
     if (target == null) {
       return null;
     }
-    return Proxy.newProxyInstance(Redaction.class.getClassLoader(), new Class<?>[] {type}, (proxy, method, args) -> {
+    Class<?>[] interfaces = type == ExecutionSession.class && target instanceof PlanExecutor
+        ? new Class<?>[] {type, PlanExecutor.class} : new Class<?>[] {type};
+    return Proxy.newProxyInstance(Redaction.class.getClassLoader(), interfaces, (proxy, method, args) -> {
       if (method.getDeclaringClass() == Object.class) {
         return switch (method.getName()) {
           case "toString" -> type.getSimpleName() + "[" + kind + "]";
@@ -136,8 +140,18 @@ final class Redaction {
       if (result instanceof ExecutionResult r) {
         return scrub(r);
       }
+      if (result instanceof PlanExecutor.Result r) {
+        return new PlanExecutor.Result(r.status(), r.outcomes(), r.failure().map(this::scrub));
+      }
+      if (result instanceof PlanExecutor.Analysis a) {
+        return new PlanExecutor.Analysis(a.schemas(), a.failure().map(this::scrub));
+      }
       return result;
     });
+  }
+
+  private PlanExecutor.Failure scrub(PlanExecutor.Failure f) {
+    return new PlanExecutor.Failure(f.gem(), f.field(), scrub(f.message()), f.detail().map(this::scrub));
   }
 
   private ExecutionResult scrub(ExecutionResult r) {

@@ -199,6 +199,51 @@ public final class ProjectFiles {
   }
 
   /** Writes a job's entry in the index. */
+  /** Adds or replaces a pipeline's entry in the index. */
+  public void putPipelineEntry(String name, ObjectNode entry) {
+    edit(index -> {
+      requireIndex(index);
+      mapOf(index, "pipelines").set("pipelines/" + name, entry);
+      return index;
+    });
+  }
+
+  /** The index entry of a pipeline, if listed. */
+  public Optional<ObjectNode> pipelineEntry(String name) {
+    JsonNode e = entries(index(), "pipelines").get("pipelines/" + name);
+    return e instanceof ObjectNode o ? Optional.of(o) : Optional.empty();
+  }
+
+  public boolean removePipelineEntry(String name) {
+    boolean[] removed = {false};
+    edit(index -> {
+      requireIndex(index);
+      removed[0] = mapOf(index, "pipelines").remove("pipelines/" + name) != null;
+      return index;
+    });
+    return removed[0];
+  }
+
+  /** Writes a file under the working copy atomically, unless it holds these bytes already. */
+  public boolean writeIfChanged(String relative, String content) {
+    Path file = root.resolve(relative);
+    try {
+      if (Files.exists(file) && Files.readString(file, StandardCharsets.UTF_8).equals(content)) {
+        return false;
+      }
+      Files.createDirectories(file.getParent());
+    } catch (IOException e) {
+      throw new ProphecyException("Cannot write " + file + ": " + e.getMessage(), e);
+    }
+    writeAtomically(file, content);
+    return true;
+  }
+
+  /** Deletes a folder of the working copy with everything in it. */
+  public void deleteFolder(String relative) {
+    deleteTree(root.resolve(relative));
+  }
+
   public void putJob(String name, ObjectNode entry) {
     edit(index -> {
       requireIndex(index);

@@ -1,0 +1,119 @@
+package io.prophecy.sdk.internal;
+
+import io.prophecy.sdk.Fabric;
+import io.prophecy.sdk.Pipeline;
+import io.prophecy.sdk.Run;
+import io.prophecy.sdk.RunOptions;
+import io.prophecy.sdk.codegen.SparkSqlCompiler;
+import io.prophecy.sdk.internal.project.PipelineFiles;
+import io.prophecy.sdk.internal.project.ProjectFiles;
+import io.prophecy.sdk.model.DatasetSpec;
+import io.prophecy.sdk.model.PipelineInfo;
+import io.prophecy.sdk.pipeline.DatasetLookup;
+import io.prophecy.sdk.pipeline.Diagnostic;
+import io.prophecy.sdk.pipeline.PipelineGraph;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/** A pipeline as one member sees it. */
+final class PipelineImpl implements Pipeline {
+  final ProjectImpl project;
+  final PipelineInfo info;
+
+  PipelineImpl(ProjectImpl project, PipelineInfo info) {
+    this.project = project;
+    this.info = info;
+  }
+
+  /** The project's datasets by name, for gems that name them as {@code datasets/<name>}. */
+  static DatasetLookup lookup(ProjectFiles files) {
+    Map<String, DatasetSpec> byName = new TreeMap<>();
+    for (DatasetSpec d : files.datasets()) {
+      byName.put(d.name(), d);
+    }
+    return id -> Optional.ofNullable(byName.get(DatasetLookup.nameOf(id)));
+  }
+
+  @Override
+  public PipelineInfo info() {
+    return info;
+  }
+
+  @Override
+  public PipelineGraph graph() {
+    project.requireVisible();
+    return PipelineFiles.read(project.files(), info.name());
+  }
+
+  @Override
+  public List<Diagnostic> validate() {
+    PipelineGraph g = graph();
+    return g.validate(lookup(project.files()));
+  }
+
+  @Override
+  public List<Diagnostic> validate(Fabric fabric) {
+    return RunImpl.analyze(this, fabric);
+  }
+
+  @Override
+  public String sparkSql() {
+    PipelineGraph g = graph();
+    return SparkSqlCompiler.script(g, lookup(project.files()), g.configuration().values(Optional.empty(), Map.of()));
+  }
+
+  @Override
+  public Run run(Fabric fabric, RunOptions options) {
+    return RunImpl.start(this, fabric, options);
+  }
+
+  @Override
+  public Pipeline update(PipelineGraph graph) {
+    if (!graph.name().equals(info.name())) {
+      throw new io.prophecy.sdk.InvalidInputException("pipeline.name", "the graph is named '" + graph.name()
+          + "', not '" + info.name() + "'; a pipeline keeps its name");
+    }
+    String actor = project.team.user.email();
+    PipelineInfo updated = project.engine.mutate(actor, "pipeline.update", target(), tx -> {
+      project.requireVisible(tx.c);
+      tx.team(project.team.info.id()).detail("gems=" + graph.gems().size());
+      var files = project.files();
+      if (files.pipelineEntry(info.name()).isEmpty()) {
+        throw new io.prophecy.sdk.NotFoundException("Project '" + project.info.name() + "' has no pipeline named '"
+            + info.name() + "' any more");
+      }
+      PipelinesImpl.requireNoErrors(graph, lookup(files));
+      String language = info.language().orElse(project.info.spec().language().name().toLowerCase(Locale.ROOT));
+      PipelineFiles.write(files, graph, actor, language, project.engine.clock().instant());
+      return files.pipelines().stream().filter(p -> p.name().equals(info.name())).findFirst().orElseThrow();
+    });
+    return new PipelineImpl(project, updated);
+  }
+
+  @Override
+  public void delete() {
+    project.engine.mutate(project.team.user.email(), "pipeline.delete", target(), tx -> {
+      project.requireVisible(tx.c);
+      tx.team(project.team.info.id());
+      var files = project.files();
+      if (files.pipelineEntry(info.name()).isEmpty()) {
+        throw new io.prophecy.sdk.NotFoundException("Project '" + project.info.name() + "' has no pipeline named '"
+            + info.name() + "' any more");
+      }
+      PipelineFiles.delete(files, info.name());
+      return null;
+    });
+  }
+
+  String target() {
+    return project.target() + "/pipeline:" + info.name();
+  }
+
+  @Override
+  public String toString() {
+    return "Pipeline[" + project.info.name() + "/" + info.name() + "]";
+  }
+}
