@@ -30,6 +30,8 @@ public final class PipelineGraph {
   private final List<Connection> connections;
   private final Configuration configuration;
   private final List<Diagnostic> readProblems;
+  private final Map<String, List<Connection>> byTarget = new HashMap<>();
+  private final Map<String, List<Connection>> bySource = new HashMap<>();
 
   PipelineGraph(String name, ObjectNode document, List<Gem> gems, List<Connection> connections,
       Configuration configuration, List<Diagnostic> readProblems) {
@@ -41,6 +43,20 @@ public final class PipelineGraph {
     this.connections = List.copyOf(connections);
     this.configuration = configuration;
     this.readProblems = List.copyOf(readProblems);
+    for (Connection c : this.connections) {
+      byTarget.computeIfAbsent(c.target(), k -> new ArrayList<>()).add(c);
+      bySource.computeIfAbsent(c.source(), k -> new ArrayList<>()).add(c);
+    }
+  }
+
+  /** The connections arriving at a gem, by its id. */
+  List<Connection> into(String gemId) {
+    return byTarget.getOrDefault(gemId, List.of());
+  }
+
+  /** The connections leaving a gem, by its id. */
+  List<Connection> outOf(String gemId) {
+    return bySource.getOrDefault(gemId, List.of());
   }
 
   /** Starts a pipeline built in Java. */
@@ -109,8 +125,8 @@ public final class PipelineGraph {
   public Map<String, Upstream> upstream(Gem gem) {
     Map<String, Upstream> out = new LinkedHashMap<>();
     for (Port in : gem.inputs()) {
-      for (Connection c : connections) {
-        if (c.target().equals(gem.id()) && c.targetPort().equals(in.id())) {
+      for (Connection c : into(gem.id())) {
+        if (c.targetPort().equals(in.id())) {
           Gem source = gems.get(c.source());
           if (source != null) {
             source.outputs().stream().filter(p -> p.id().equals(c.sourcePort())).findFirst()
@@ -125,8 +141,8 @@ public final class PipelineGraph {
   /** The gems that read an output of this gem. */
   public List<Gem> downstream(Gem gem) {
     List<Gem> out = new ArrayList<>();
-    for (Connection c : connections) {
-      if (c.source().equals(gem.id()) && gems.containsKey(c.target()) && !out.contains(gems.get(c.target()))) {
+    for (Connection c : outOf(gem.id())) {
+      if (gems.containsKey(c.target()) && !out.contains(gems.get(c.target()))) {
         out.add(gems.get(c.target()));
       }
     }

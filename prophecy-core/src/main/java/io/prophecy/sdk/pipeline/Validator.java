@@ -87,8 +87,7 @@ final class Validator {
     }
     for (Gem g : graph.gems()) {
       for (Port in : g.inputs()) {
-        long n = graph.connections().stream()
-            .filter(c -> c.target().equals(g.id()) && c.targetPort().equals(in.id())).count();
+        long n = graph.into(g.id()).stream().filter(c -> c.targetPort().equals(in.id())).count();
         if (n == 0) {
           out.add(Diagnostic.error(g.name(), in.slug(), "input " + in.slug() + " is not connected"));
         } else if (n > 1) {
@@ -97,8 +96,7 @@ final class Validator {
       }
       if (!(g.spec() instanceof GemSpec.Target)) {
         for (Port o : g.outputs()) {
-          boolean used = graph.connections().stream()
-              .anyMatch(c -> c.source().equals(g.id()) && c.sourcePort().equals(o.id()));
+          boolean used = graph.outOf(g.id()).stream().anyMatch(c -> c.sourcePort().equals(o.id()));
           if (!used) {
             out.add(Diagnostic.warning(g.name(), o.slug(), "output " + o.slug() + " is not connected to any gem"));
           }

@@ -1,0 +1,99 @@
+package io.prophecy.sdk.benchmarks;
+
+import io.prophecy.sdk.codegen.SparkSqlCompiler;
+import io.prophecy.sdk.model.DatasetSpec;
+import io.prophecy.sdk.pipeline.DatasetLookup;
+import io.prophecy.sdk.pipeline.Diagnostic;
+import io.prophecy.sdk.pipeline.GemSpec;
+import io.prophecy.sdk.pipeline.PipelineBuilder;
+import io.prophecy.sdk.pipeline.PipelineGraph;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Compiling large pipelines: validation (graph, properties, schema flow) and Spark SQL for every gem.
+ * The pipeline has {@code gems} gems in chains of ten (a Source, then Filter, Reformat, Join with the
+ * previous chain, Aggregate, OrderBy, Deduplicate, WindowFunction, SchemaTransform, Limit), so every
+ * compiler path and the graph's fan-in are exercised. Target: under 100 ms for 1,000 gems, and time
+ * growing no faster than the gem count.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@State(Scope.Benchmark)
+@Fork(value = 1, jvmArgsAppend = {"-Xmx2g"})
+@Warmup(iterations = 5, time = 2)
+@Measurement(iterations = 5, time = 2)
+public class CompileBenchmark {
+  @Param({"1000", "10000"})
+  public int gems;
+
+  private PipelineGraph graph;
+  private DatasetLookup datasets;
+
+  @Setup
+  public void setup() {
+    DatasetSpec events = DatasetSpec.builder().name("events").format("parquet").path("/data/events")
+        .addSchema(DatasetSpec.Column.of("id", "long"), DatasetSpec.Column.of("kind", "string"),
+            DatasetSpec.Column.of("amount", "double"))
+        .build();
+    datasets = id -> Optional.of(events);
+    graph = pipeline(gems);
+  }
+
+  /** A pipeline of {@code n} gems (a multiple of ten). */
+  static PipelineGraph pipeline(int n) {
+    PipelineBuilder p = PipelineGraph.builder("large");
+    String previous = null;
+    for (int chain = 0; chain < n / 10; chain++) {
+      String c = "c" + chain + "_";
+      p.source(c + "Events", "events")
+          .filter(c + "Big", c + "Events", "amount > 10")
+          .reformat(c + "Shaped", c + "Big", r -> r.column("id", "id").column("kind", "upper(kind)")
+              .column("amount", "amount * 1.1"));
+      if (previous == null) {
+        p.select(c + "Joined", c + "Shaped", "id", "kind", "amount");
+      } else {
+        p.join(c + "Joined", List.of(c + "Shaped", previous), j -> j
+            .on("in1", "in0.id = in1.id", GemSpec.JoinType.LEFT_OUTER).columns("in0.id", "in0.kind", "in0.amount"));
+      }
+      p.aggregate(c + "Totals", c + "Joined", a -> a.groupBy("id", "kind").agg("amount", "sum(amount)"))
+          .orderBy(c + "Sorted", c + "Totals", o -> o.desc("amount"))
+          .deduplicate(c + "Unique", c + "Sorted", GemSpec.DedupType.ANY, "id")
+          .window(c + "Ranked", c + "Unique", w -> w.partitionBy("kind").orderBy(o -> o.desc("amount"))
+              .column("rank", "row_number()"))
+          .schemaTransform(c + "Tidy", c + "Ranked", s -> s.drop("rank").rename("amount", "total"))
+          .limit(c + "Top", c + "Tidy", 100);
+      previous = c + "Top";
+    }
+    return p.build();
+  }
+
+  @Benchmark
+  public int validate() {
+    return graph.validate(datasets).size();
+  }
+
+  @Benchmark
+  public int compileSparkSql() {
+    return SparkSqlCompiler.steps(graph, datasets, Map.of(), Map.of()).size();
+  }
+
+  @Benchmark
+  public int validateAndCompile() {
+    List<Diagnostic> d = graph.validate(datasets);
+    return d.size() + SparkSqlCompiler.steps(graph, datasets, Map.of(), Map.of()).size();
+  }
+}
