@@ -40,7 +40,7 @@ abstract class TenancyContract {
 
   /** What an operation gets to work with, seen by the acting user. */
   record Ctx(String actor, Team team, Fabric fabric, Project project, Dataset dataset, Job job, String teamName,
-      Path spareProject) {}
+      Path spareProject, Pipeline pipeline) {}
 
   /** One operation with its expected outcome per role; {@code action} is its audit action, or null for reads. */
   record Op(String method, String action, Function<Ctx, Object> call, Expect nonMember, Expect member, Expect admin) {
@@ -93,6 +93,15 @@ abstract class TenancyContract {
       new Op("Projects.open", "project.open", c -> c.team().projects().open("opened", c.spareProject()), NF, OK, OK),
       new Op("Pipelines.list", null, c -> c.project().pipelines().list(), NF, OK, OK),
       new Op("Pipelines.get", null, c -> c.project().pipelines().get("daily"), NF, OK, OK),
+      new Op("Pipelines.create", "pipeline.create", c -> c.project().pipelines().create("weekly", p -> p
+          .source("Events", "events").filter("Recent", "Events", "true")), NF, OK, OK),
+      new Op("Pipeline.graph", null, c -> c.pipeline().graph(), NF, OK, OK),
+      new Op("Pipeline.validate", null, c -> c.pipeline().validate(), NF, OK, OK),
+      new Op("Pipeline.sparkSql", null, c -> c.pipeline().sparkSql(), NF, OK, OK),
+      new Op("Pipeline.update", "pipeline.update", c -> c.pipeline().update(io.prophecy.sdk.pipeline.PipelineGraph.of(
+          "daily", p -> p.source("Events", "events").filter("Big", "Events", "true"))), NF, OK, OK),
+      new Op("Pipeline.run", "pipeline.run", c -> awaitRun(c.pipeline().run(c.fabric())), NF, OK, OK),
+      new Op("Pipeline.delete", "pipeline.delete", c -> { c.pipeline().delete(); return null; }, NF, OK, OK),
       new Op("Datasets.create", "dataset.create", c -> c.project().datasets().create(dataset("customers")), NF, OK, OK),
       new Op("Datasets.get", null, c -> c.project().datasets().get("orders"), NF, OK, OK),
       new Op("Datasets.list", null, c -> c.project().datasets().list(), NF, OK, OK),
@@ -145,6 +154,14 @@ abstract class TenancyContract {
     return got;
   }
 
+  private static Object awaitRun(Run run) {
+    try {
+      return run.await().status();
+    } catch (InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   private static Object connectAndCheckOwnCredentials(Ctx c) {
     try (var conn = c.fabric().connect()) {
       return conn.kind();
@@ -161,8 +178,9 @@ abstract class TenancyContract {
     t.members().add("other@example.com", Role.MEMBER);
     t.fabrics().create(testFabric("dev"));
     Project shop = t.projects().create("shop");
-    ProjectFixtures.addPipeline(shop.workingCopy(), "daily", List.of(), List.of());
     shop.datasets().create(dataset("orders"));
+    shop.datasets().create(dataset("events"));
+    shop.pipelines().create("daily", p -> p.source("Events", "events").filter("Recent", "Events", "true"));
     shop.jobs().create(job("nightly"));
     Path spare = ProjectFixtures.minimalProject(home.resolve("spare-" + teamName), "spare");
     String actor = switch (as) {
@@ -176,7 +194,7 @@ abstract class TenancyContract {
     Team mine = prophecy.as(actor).teams().get(teamName);
     Project project = mine.projects().get("shop");
     Ctx ctx = new Ctx(actor, mine, mine.fabrics().get("dev"), project, project.datasets().get("orders"),
-        project.jobs().get("nightly"), teamName, spare);
+        project.jobs().get("nightly"), teamName, spare, project.pipelines().get("daily"));
     if (as == As.NON_MEMBER) {
       t.members().remove("outsider@example.com");
     }
@@ -247,7 +265,7 @@ abstract class TenancyContract {
     OPS.forEach(op -> covered.add(op.method()));
     Set<String> missing = new TreeSet<>();
     for (Class<?> api : List.of(Teams.class, Team.class, Members.class, Fabrics.class, Fabric.class,
-        FabricCredentials.class, Projects.class, Project.class)) {
+        FabricCredentials.class, Projects.class, Project.class, Pipelines.class, Pipeline.class)) {
       for (Method m : api.getMethods()) {
         if (Modifier.isStatic(m.getModifiers()) || m.getDeclaringClass() == Object.class) {
           continue;

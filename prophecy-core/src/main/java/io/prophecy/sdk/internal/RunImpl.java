@@ -74,14 +74,14 @@ final class RunImpl implements Run {
 
   static Run start(PipelineImpl pipeline, Fabric fabric, RunOptions options) {
     RunImpl run = new RunImpl(pipeline, fabric, options);
-    Prepared prepared = run.prepare();
     var engine = pipeline.project.engine;
-    engine.mutate(pipeline.project.team.user.email(), "pipeline.run", pipeline.target(), tx -> {
+    Prepared prepared = engine.mutate(pipeline.project.team.user.email(), "pipeline.run", pipeline.target(), tx -> {
       pipeline.project.requireVisible(tx.c);
       tx.team(pipeline.project.team.info.id()).detail("run=" + run.id + " fabric=" + fabric.info().name()
           + " interims=" + options.interims());
+      Prepared p = run.prepare();
       RunHistory.record(tx.c, run.record());
-      return null;
+      return p;
     });
     Thread t = new Thread(() -> run.body(prepared), "prophecy-run-" + pipeline.info.name());
     t.setDaemon(true);
