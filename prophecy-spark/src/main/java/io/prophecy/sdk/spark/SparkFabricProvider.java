@@ -24,6 +24,14 @@ import io.prophecy.sdk.spi.SettingType;
  * configuration) come from the connection that started it; a later connection that asks for different
  * ones fails with a message saying which.
  *
+ * <p>Sessions run Spark SQL and implement {@link io.prophecy.sdk.spi.PlanExecutor}. A plan run without
+ * samples runs only the terminal steps (writes, and steps nobody reads) and takes every gem's row count
+ * from the same Spark queries through observed metrics ({@link org.apache.spark.sql.Dataset#observe});
+ * a gem's duration is then the duration of the query that counted it, so gems fused into one job all
+ * report that job's time. A gem read under a LIMIT, or removed by the optimizer, is counted by a query of
+ * its own. A run with samples persists, counts and samples each step in order, and a step's duration is
+ * its own. Each run has a Spark session of its own, so its temporary views end with it.
+ *
  * <p>Found through {@link java.util.ServiceLoader}; a host application never creates it.
  */
 public final class SparkFabricProvider implements FabricProvider {

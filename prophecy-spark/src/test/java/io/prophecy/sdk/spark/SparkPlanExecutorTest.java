@@ -410,6 +410,8 @@ class SparkPlanExecutorTest {
         write("By_Status", "Orders", byStatus, "overwrite"),
         write("To_Table", "People", table, "overwrite")));
     Result readBack = run(plan("read_back", 5, sampled(read("From_Table", table))));
+    DatasetSpec ordersTable = DatasetSpec.builder().name("orders_table").format("catalogTable").table("orders_table").build();
+    Result fusedToTable = run(plan("to_table", 5, read("Orders", orders), write("To_Orders_Table", "Orders", ordersTable, "overwrite")));
 
     assertThat(written.status()).as(String.valueOf(written.failure())).isEqualTo(Status.SUCCEEDED);
     ResultTable sample = written.outcomes().get(0).sample().orElseThrow();
@@ -422,5 +424,8 @@ class SparkPlanExecutorTest {
     List<List<Object>> sampleBack = new ArrayList<>(readBack.outcomes().get(0).sample().orElseThrow().rows());
     sampleBack.sort((x, y) -> Long.compare((Long) x.get(0), (Long) y.get(0)));
     assertThat(sampleBack).isEqualTo(sample.rows());
+    assertThat(counts(fusedToTable)).containsExactly(Map.entry("Orders", (long) ORDERS.size()),
+        Map.entry("To_Orders_Table", (long) ORDERS.size()));
+    assertThat(rows(session, "SELECT count(*) FROM orders_table")).containsExactly(List.of((long) ORDERS.size()));
   }
 }
