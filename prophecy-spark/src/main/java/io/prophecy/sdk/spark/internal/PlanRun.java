@@ -126,8 +126,7 @@ final class PlanRun {
 
   /** Runs the plan without samples: only terminal steps run, counts come from observed metrics. */
   void runFused() throws InterruptedException {
-    String prefix = METRIC_PREFIX;
-    MetricsListener reports = new MetricsListener(prefix);
+    MetricsListener reports = new MetricsListener(METRIC_PREFIX);
     spark.listenerManager().register(reports);
     try {
       List<Dataset<Row>> observed = new ArrayList<>();

@@ -90,11 +90,16 @@ public final class SparkExecutionSession implements ExecutionSession, PlanExecut
     Objects.requireNonNull(plan, "plan");
     ensureOpen();
     SparkSession fresh = planSession();
+    scala.Option<SparkSession> callers = SparkSession.getActiveSession();
     SparkSession.setActiveSession(fresh);
     try {
       return PlanRun.analyze(fresh, plan);
     } finally {
-      SparkSession.clearActiveSession();
+      if (callers.isDefined()) {
+        SparkSession.setActiveSession(callers.get());
+      } else {
+        SparkSession.clearActiveSession();
+      }
     }
   }
 
