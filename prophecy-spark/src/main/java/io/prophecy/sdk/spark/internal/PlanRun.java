@@ -1,0 +1,508 @@
+package io.prophecy.sdk.spark.internal;
+
+import io.prophecy.sdk.model.DatasetSpec;
+import io.prophecy.sdk.spi.PipelinePlan;
+import io.prophecy.sdk.spi.PipelinePlan.Step;
+import io.prophecy.sdk.spi.PlanExecutor;
+import io.prophecy.sdk.spi.PlanExecutor.Failure;
+import io.prophecy.sdk.spi.PlanExecutor.Outcome;
+import io.prophecy.sdk.spi.ResultTable;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.apache.spark.sql.AnalysisException;
+import org.apache.spark.sql.DataFrameReader;
+import org.apache.spark.sql.DataFrameWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.plans.logical.CollectMetrics;
+import org.apache.spark.sql.catalyst.plans.logical.GlobalLimit;
+import org.apache.spark.sql.catalyst.plans.logical.LocalLimit;
+import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
+import org.apache.spark.sql.catalyst.plans.logical.Tail;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.Metadata;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * One run of a {@link PipelinePlan} in a Spark session of its own (so its temporary views end with it).
+ *
+ * <p><b>Without samples</b> ({@link #runFused()}): every step becomes a temporary view whose data frame
+ * carries an observed row count ({@link Dataset#observe}); then only the terminal steps run (the WRITE
+ * steps, and steps whose output no step reads), each as one Spark query. A query reports the counts of
+ * every view it read, so each gem is counted in the first query that covers it, and its duration is that
+ * query's. Counts that query could not give exactly (a view read under a LIMIT, which stops early, or a
+ * view the optimizer removed) are taken by counting the view on its own afterwards.
+ *
+ * <p><b>With samples</b> ({@link #runSampled()}): the steps run one by one in order; each output is
+ * persisted (memory and disk), counted and sampled, so later steps read it from the cache; everything is
+ * unpersisted at the end. A step's duration is the time of its own count, sample and write.
+ */
+final class PlanRun {
+  private static final Logger log = LoggerFactory.getLogger(PlanRun.class);
+  static final String METRIC_PREFIX = "prophecy_gem_";
+  private static final Duration REPORT_WAIT = Duration.ofSeconds(60);
+
+  /** Ends a run at a step: the failure to report. */
+  static final class StepFailure extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final transient Failure failure;
+
+    StepFailure(Failure failure, Throwable cause) {
+      super(failure.message(), cause, false, false);
+      this.failure = failure;
+    }
+  }
+
+  private final SparkSession spark;
+  private final PipelinePlan plan;
+  private final List<Step> steps;
+  private final PlanExecutor.Listener listener;
+  private final Runnable checkCancelled;
+  /** Step index by the view it registers (READ and TRANSFORM steps). */
+  private final Map<String, Integer> byView = new HashMap<>();
+  /** Each step's data frame, without observation. */
+  private final List<Dataset<Row>> frames = new ArrayList<>();
+  private final Map<Integer, Outcome> outcomes = new TreeMap<>();
+  private final List<Dataset<Row>> persisted = new ArrayList<>();
+  private volatile int current;
+
+  PlanRun(SparkSession spark, PipelinePlan plan, PlanExecutor.Listener listener, Runnable checkCancelled) {
+    this.spark = spark;
+    this.plan = plan;
+    this.steps = plan.steps();
+    this.listener = listener;
+    this.checkCancelled = checkCancelled;
+    for (int i = 0; i < steps.size(); i++) {
+      if (steps.get(i).kind() != PipelinePlan.Kind.WRITE) {
+        byView.put(steps.get(i).view(), i);
+      }
+    }
+  }
+
+  /** Resolves each step's schema in a fresh session, reading no data where the source declares a schema. */
+  static PlanExecutor.Analysis analyze(SparkSession spark, PipelinePlan plan) {
+    PlanRun run = new PlanRun(spark, plan, PlanExecutor.Listener.NONE, () -> {});
+    Map<String, List<ResultTable.Column>> schemas = new LinkedHashMap<>();
+    for (int i = 0; i < plan.steps().size(); i++) {
+      Step s = plan.steps().get(i);
+      try {
+        Dataset<Row> df = run.build(i, true);
+        schemas.put(s.gem(), Results.columns(df.schema()));
+      } catch (StepFailure f) {
+        return new PlanExecutor.Analysis(schemas, Optional.of(f.failure));
+      }
+    }
+    return new PlanExecutor.Analysis(schemas, Optional.empty());
+  }
+
+  /** The steps that completed so far, in step order. */
+  synchronized List<Outcome> outcomes() {
+    return List.copyOf(outcomes.values());
+  }
+
+  /** The gem of the step running now. */
+  String currentGem() {
+    return steps.isEmpty() ? plan.pipeline() : steps.get(Math.min(current, steps.size() - 1)).gem();
+  }
+
+  /** Runs the plan without samples: only terminal steps run, counts come from observed metrics. */
+  void runFused() throws InterruptedException {
+    MetricsListener reports = new MetricsListener(METRIC_PREFIX);
+    spark.listenerManager().register(reports);
+    try {
+      List<Dataset<Row>> observed = new ArrayList<>();
+      for (int i = 0; i < steps.size(); i++) {
+        checkCancelled.run();
+        current = i;
+        Dataset<Row> df = build(i, false);
+        Dataset<Row> o = df.observe(metric(i), functions.count(functions.lit(1)).as("rows"));
+        observed.add(o);
+        if (steps.get(i).kind() != PipelinePlan.Kind.WRITE) {
+          register(i, o);
+        }
+      }
+      for (int t : terminals()) {
+        checkCancelled.run();
+        Set<Integer> covered = new TreeSet<>(upstream(t));
+        covered.removeAll(outcomes.keySet());
+        covered.forEach(i -> listener.stepStarted(steps.get(i).gem()));
+        current = t;
+        runTerminal(t, observed.get(t), covered);
+        Optional<MetricsListener.Report> report = reports.await(metric(t), REPORT_WAIT);
+        if (report.isEmpty()) {
+          log.warn("Spark reported no row counts for gem '{}' within {}; counting its inputs one by one",
+              steps.get(t).gem(), REPORT_WAIT);
+          continue;
+        }
+        Set<String> inexact = underLimit(observed.get(t).queryExecution().analyzed());
+        Duration took = Duration.ofNanos(report.get().durationNanos());
+        for (int i : covered) {
+          Long rows = report.get().counts().get(metric(i));
+          if (rows != null && !inexact.contains(metric(i))) {
+            record(i, rows, took, Optional.empty());
+          }
+        }
+      }
+      for (int i = 0; i < steps.size(); i++) {
+        if (outcomes.containsKey(i)) {
+          continue;
+        }
+        checkCancelled.run();
+        current = i;
+        long started = System.nanoTime();
+        long rows;
+        try {
+          rows = frames.get(i).count();
+        } catch (Exception e) {
+          throw failure(i, e);
+        }
+        record(i, rows, Duration.ofNanos(System.nanoTime() - started), Optional.empty());
+      }
+    } finally {
+      spark.listenerManager().unregister(reports);
+    }
+  }
+
+  /** Runs the plan step by step, persisting, counting and sampling each output. */
+  void runSampled() {
+    for (int i = 0; i < steps.size(); i++) {
+      checkCancelled.run();
+      current = i;
+      Step s = steps.get(i);
+      listener.stepStarted(s.gem());
+      long started = System.nanoTime();
+      Dataset<Row> df = build(i, false).persist(StorageLevel.MEMORY_AND_DISK());
+      persisted.add(df);
+      long rows;
+      Optional<ResultTable> sample = Optional.empty();
+      try {
+        rows = df.count();
+        if (s.sample()) {
+          checkCancelled.run();
+          sample = Optional.of(Results.sample(df, plan.sampleRows(), rows));
+        }
+        if (s.kind() == PipelinePlan.Kind.WRITE) {
+          checkCancelled.run();
+          write(s, df);
+        } else {
+          register(i, df);
+        }
+      } catch (StepFailure | SparkTask.Cancelled e) {
+        throw e;
+      } catch (Exception e) {
+        throw failure(i, e);
+      }
+      record(i, rows, Duration.ofNanos(System.nanoTime() - started), sample);
+    }
+  }
+
+  /** Unpersists what the run cached. */
+  void cleanUp() {
+    for (Dataset<Row> df : persisted) {
+      try {
+        df.unpersist(false);
+      } catch (Exception e) {
+        log.warn("Could not unpersist a cached step output of pipeline '{}': {}", plan.pipeline(), e.getMessage());
+      }
+    }
+    persisted.clear();
+  }
+
+  private synchronized void record(int i, long rows, Duration took, Optional<ResultTable> sample) {
+    Outcome o = new Outcome(steps.get(i).gem(), rows, took, sample);
+    outcomes.put(i, o);
+    listener.stepFinished(o);
+  }
+
+  private static String metric(int i) {
+    return METRIC_PREFIX + i;
+  }
+
+  /** The WRITE steps and the steps whose output no step reads, in step order. */
+  private List<Integer> terminals() {
+    Set<String> read = new HashSet<>();
+    for (Step s : steps) {
+      read.addAll(s.inputs());
+      if (s.kind() == PipelinePlan.Kind.WRITE) {
+        read.add(s.view());
+      }
+    }
+    List<Integer> out = new ArrayList<>();
+    for (int i = 0; i < steps.size(); i++) {
+      Step s = steps.get(i);
+      if (s.kind() == PipelinePlan.Kind.WRITE || !read.contains(s.view())) {
+        out.add(i);
+      }
+    }
+    return out;
+  }
+
+  /** The step and every step it reads, directly or not. */
+  private Set<Integer> upstream(int step) {
+    Set<Integer> seen = new HashSet<>();
+    Deque<Integer> todo = new ArrayDeque<>(List.of(step));
+    while (!todo.isEmpty()) {
+      int i = todo.pop();
+      if (!seen.add(i)) {
+        continue;
+      }
+      Step s = steps.get(i);
+      List<String> reads = new ArrayList<>(s.inputs());
+      if (s.kind() == PipelinePlan.Kind.WRITE) {
+        reads.add(s.view());
+      }
+      for (String v : reads) {
+        Integer j = byView.get(v);
+        if (j != null && j < steps.size()) {
+          todo.push(j);
+        }
+      }
+    }
+    return seen;
+  }
+
+  /**
+   * Runs a terminal step: its write, or for a step nobody reads a {@code noop} write that computes every
+   * row and column. A job failure is blamed on the first step that fails when run on its own.
+   */
+  private void runTerminal(int t, Dataset<Row> observed, Set<Integer> covered) {
+    Step s = steps.get(t);
+    try {
+      if (s.kind() == PipelinePlan.Kind.WRITE) {
+        write(s, observed);
+      } else {
+        observed.write().format("noop").mode("overwrite").save();
+      }
+    } catch (StepFailure | SparkTask.Cancelled e) {
+      throw e;
+    } catch (Exception e) {
+      if (e instanceof AnalysisException) {
+        throw failure(t, e);
+      }
+      checkCancelled.run();
+      for (int i : covered) {
+        if (i == t) {
+          continue;
+        }
+        checkCancelled.run();
+        current = i;
+        try {
+          frames.get(i).write().format("noop").mode("overwrite").save();
+        } catch (Exception inner) {
+          checkCancelled.run();
+          throw failure(i, inner);
+        }
+      }
+      current = t;
+      throw failure(t, e);
+    }
+  }
+
+  /** The observed metrics read under a limit in the plan, whose counts stop early. */
+  static Set<String> underLimit(LogicalPlan plan) {
+    Set<String> out = new HashSet<>();
+    collectUnderLimit(plan, false, out);
+    return out;
+  }
+
+  private static void collectUnderLimit(LogicalPlan p, boolean under, Set<String> out) {
+    boolean u = under || p instanceof GlobalLimit || p instanceof LocalLimit || p instanceof Tail;
+    if (u && p instanceof CollectMetrics cm) {
+      out.add(cm.name());
+    }
+    for (LogicalPlan c : CollectionConverters.asJava(p.children())) {
+      collectUnderLimit(c, u, out);
+    }
+    for (LogicalPlan c : CollectionConverters.asJava(p.subqueries())) {
+      collectUnderLimit(c, u, out);
+    }
+  }
+
+  /**
+   * The step's data frame. For analysis, a READ with a declared schema reads nothing.
+   *
+   * @throws StepFailure naming the step (and the field, when one of its probes fails too)
+   */
+  private Dataset<Row> build(int i, boolean analysisOnly) {
+    Step s = steps.get(i);
+    Dataset<Row> df;
+    try {
+      df = switch (s.kind()) {
+        case READ -> read(s, analysisOnly);
+        case TRANSFORM, WRITE -> spark.sql(s.sql());
+      };
+      if (analysisOnly && s.kind() != PipelinePlan.Kind.WRITE) {
+        register(i, df);
+      }
+    } catch (StepFailure | SparkTask.Cancelled e) {
+      throw e;
+    } catch (Exception e) {
+      throw failure(i, e);
+    }
+    while (frames.size() <= i) {
+      frames.add(null);
+    }
+    frames.set(i, df);
+    return df;
+  }
+
+  private void register(int i, Dataset<Row> df) {
+    String view = steps.get(i).view();
+    df.createOrReplaceTempView("`" + view.replace("`", "``") + "`");
+  }
+
+  private Dataset<Row> read(Step s, boolean analysisOnly) {
+    DatasetSpec d = dataset(s);
+    String format = d.format().toLowerCase(Locale.ROOT);
+    StructType schema = schema(s, d);
+    if (analysisOnly && schema != null) {
+      return spark.createDataFrame(List.<Row>of(), schema);
+    }
+    if (format.equals("catalogtable")) {
+      return spark.table(d.table().orElseThrow());
+    }
+    DataFrameReader r = spark.read().format(format).options(options(d));
+    if (schema != null) {
+      r = r.schema(schema);
+    } else if (format.equals("csv") && !d.options().containsKey("inferSchema")) {
+      r = r.option("inferSchema", "true");
+    }
+    if (format.equals("jdbc")) {
+      if (!d.options().containsKey("dbtable") && !d.options().containsKey("query")) {
+        r = r.option("dbtable", d.table().orElseThrow());
+      }
+      return r.load();
+    }
+    return r.load(d.path().orElseThrow());
+  }
+
+  private void write(Step s, Dataset<Row> df) {
+    DatasetSpec d = dataset(s);
+    String format = d.format().toLowerCase(Locale.ROOT);
+    String mode = s.writeMode().or(() -> Optional.ofNullable(d.options().get("writeMode"))).orElse("error");
+    if (mode.equalsIgnoreCase("merge")) {
+      throw new StepFailure(new Failure(s.gem(), Optional.of("writeMode"), "writeMode 'merge' needs Delta Lake,"
+          + " which this fabric does not include; use overwrite or append", Optional.empty()), null);
+    }
+    DataFrameWriter<Row> w = df.write().mode(mode).options(options(d));
+    List<String> partitions = partitionColumns(d.options().get("partitionColumns"));
+    if (!partitions.isEmpty()) {
+      w = w.partitionBy(partitions.toArray(String[]::new));
+    }
+    if (format.equals("catalogtable")) {
+      w.saveAsTable(d.table().orElseThrow());
+    } else if (format.equals("jdbc")) {
+      if (!d.options().containsKey("dbtable")) {
+        w = w.option("dbtable", d.table().orElseThrow());
+      }
+      w.format("jdbc").save();
+    } else {
+      w.format(format).save(d.path().orElseThrow());
+    }
+  }
+
+  private static DatasetSpec dataset(Step s) {
+    return s.dataset().orElseThrow(() -> new StepFailure(new Failure(s.gem(), Optional.empty(),
+        "the " + s.kind() + " step of gem '" + s.gem() + "' names no dataset", Optional.empty()), null));
+  }
+
+  /** The declared schema, or null when the dataset declares none. */
+  private static StructType schema(Step s, DatasetSpec d) {
+    if (d.schema().isEmpty()) {
+      return null;
+    }
+    List<StructField> fields = new ArrayList<>();
+    for (int i = 0; i < d.schema().size(); i++) {
+      DatasetSpec.Column c = d.schema().get(i);
+      DataType type;
+      try {
+        type = DataType.fromDDL(c.type());
+      } catch (Exception e) {
+        throw new StepFailure(new Failure(s.gem(), Optional.of("dataset.schema[" + i + "].type"),
+            "column '" + c.name() + "' of dataset '" + d.name() + "' has type '" + c.type()
+                + "', which Spark does not know: " + EngineErrors.message(e), Optional.of(EngineErrors.detail(e))), e);
+      }
+      fields.add(new StructField(c.name(), type, c.nullable(), Metadata.empty()));
+    }
+    return new StructType(fields.toArray(StructField[]::new));
+  }
+
+  /**
+   * The dataset's options as Spark reads them: Prophecy's {@code separator} becomes {@code sep};
+   * {@code writeMode} and {@code partitionColumns} are taken by the writer itself.
+   */
+  static Map<String, String> options(DatasetSpec d) {
+    Map<String, String> out = new LinkedHashMap<>();
+    d.options().forEach((k, v) -> {
+      if (v == null || k.equals("writeMode") || k.equals("partitionColumns")) {
+        return;
+      }
+      if (k.equals("separator")) {
+        if (!d.options().containsKey("sep") && !d.options().containsKey("delimiter")) {
+          out.put("sep", v);
+        }
+        return;
+      }
+      out.put(k, v);
+    });
+    return out;
+  }
+
+  /** Partition columns written as {@code a,b} or {@code ["a","b"]}. */
+  static List<String> partitionColumns(String text) {
+    List<String> out = new ArrayList<>();
+    if (text == null) {
+      return out;
+    }
+    String t = text.strip();
+    if (t.startsWith("[") && t.endsWith("]")) {
+      t = t.substring(1, t.length() - 1);
+    }
+    for (String part : t.split(",")) {
+      String name = part.strip();
+      if (name.length() >= 2 && (name.startsWith("\"") && name.endsWith("\"") || name.startsWith("'") && name.endsWith("'"))) {
+        name = name.substring(1, name.length() - 1).strip();
+      }
+      if (!name.isEmpty()) {
+        out.add(name);
+      }
+    }
+    return out;
+  }
+
+  /** A failure of step {@code i}; analysis errors are located by the first of its probes that fails too. */
+  private StepFailure failure(int i, Throwable e) {
+    Step s = steps.get(i);
+    Optional<String> field = Optional.empty();
+    if (e instanceof AnalysisException) {
+      for (PipelinePlan.Probe p : s.probes()) {
+        try {
+          spark.sql(p.sql());
+        } catch (Exception probeError) {
+          field = Optional.of(p.field());
+          break;
+        }
+      }
+    }
+    return new StepFailure(new Failure(s.gem(), field, EngineErrors.message(e), Optional.of(EngineErrors.detail(e))), e);
+  }
+}
