@@ -34,7 +34,9 @@ import java.util.Optional;
  *
  * <p>What is simpler than the specification: the random streams (one SplitMix64 stream per table, not
  * dbgen's), and comments and addresses (words and letters chosen at random, no commas or quotes), so
- * the data equal dbgen's in distribution but not value for value.
+ * the data equal dbgen's in distribution but not value for value; and at small scale factors where the
+ * specification's supplier formula repeats a supplier for a part, the repeat is replaced by the next
+ * supplier (see {@link #suppliersOf}).
  *
  * <pre>{@code
  * TpchData data = TpchData.of(0.01);              // 15,000 orders, about 60,000 lineitems
@@ -98,6 +100,10 @@ public final class TpchData {
     }
     this.scaleFactor = scaleFactor;
     this.seed = seed;
+    if (rowCount("supplier") < 4) {
+      throw new IllegalArgumentException("scale factor " + scaleFactor + " gives " + rowCount("supplier")
+          + " suppliers, and every part needs four: use a scale factor of 0.0004 or more");
+    }
   }
 
   /** Data at a scale factor (1.0 is about 1 GB of CSV; 0.01 gives 15,000 orders), with {@link #DEFAULT_SEED}. */
@@ -243,9 +249,31 @@ public final class TpchData {
     return 90_000 + (partKey / 10) % 20_001 + 100 * (partKey % 1_000);
   }
 
-  /** The i-th (0..3) supplier of a part: the specification's PS_SUPPKEY formula. */
-  static long supplierOf(long partKey, int i, long suppliers) {
-    return (partKey + (i * (suppliers / 4 + (partKey - 1) / suppliers))) % suppliers + 1;
+  /**
+   * The four suppliers of a part: the specification's PS_SUPPKEY formula, {@code (partkey + i × (S/4 +
+   * (partkey - 1)/S)) mod S + 1} for i = 0..3. At the specification's scale factors the four differ; at
+   * some small ones (S = 20, 50 ...) the formula repeats a supplier, and the repeat moves on to the next
+   * supplier not yet chosen, so that every part still has four distinct suppliers.
+   */
+  static long[] suppliersOf(long partKey, long suppliers) {
+    long[] out = new long[4];
+    for (int i = 0; i < 4; i++) {
+      long s = (partKey + (i * (suppliers / 4 + (partKey - 1) / suppliers))) % suppliers + 1;
+      while (contains(out, i, s)) {
+        s = s % suppliers + 1;
+      }
+      out[i] = s;
+    }
+    return out;
+  }
+
+  private static boolean contains(long[] values, int n, long v) {
+    for (int i = 0; i < n; i++) {
+      if (values[i] == v) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private long partsupps(Path folder) {
@@ -253,8 +281,9 @@ public final class TpchData {
     long suppliers = rowCount("supplier");
     try (Csv out = new Csv(folder, "partsupp")) {
       for (long k = 1; k <= rowCount("part"); k++) {
+        long[] four = suppliersOf(k, suppliers);
         for (int i = 0; i < 4; i++) {
-          out.row(Long.toString(k), Long.toString(supplierOf(k, i, suppliers)), Integer.toString(r.between(1, 9_999)),
+          out.row(Long.toString(k), Long.toString(four[i]), Integer.toString(r.between(1, 9_999)),
               money(r.between(100, 100_000)), comment(r, 49, 198));
         }
       }
@@ -305,7 +334,7 @@ public final class TpchData {
         int shipped = 0;
         for (int line = 1; line <= n; line++) {
           long part = rl.between(1, parts);
-          long supplier = supplierOf(part, rl.between(0, 3), suppliers);
+          long supplier = suppliersOf(part, suppliers)[rl.between(0, 3)];
           int quantity = rl.between(1, 50);
           long priceCents = quantity * retailPriceCents(part);
           int discount = rl.between(0, 10);

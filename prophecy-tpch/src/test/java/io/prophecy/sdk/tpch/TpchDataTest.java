@@ -13,6 +13,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -63,7 +65,7 @@ class TpchDataTest {
   }
 
   @ParameterizedTest(name = "SF {0}")
-  @ValueSource(doubles = {0.002, 0.01})
+  @ValueSource(doubles = {0.0004, 0.002, 0.005, 0.01})
   void rowCountsFollowTheSpecification(double sf, @TempDir Path folder) throws IOException {
     Map<String, Long> rows = TpchData.of(sf).write(folder);
 
@@ -77,6 +79,11 @@ class TpchDataTest {
     // 1 to 7 lines per order, 4 on average
     assertThat(rows.get("lineitem")).isBetween(orders, 7 * orders);
     assertThat((double) rows.get("lineitem") / orders).isBetween(3.9, 4.1);
+    // four distinct suppliers per part, and every line's supplier is one of its part's
+    Set<String> supplies = lines(folder.resolve("partsupp.csv")).skip(1).map(l -> key(l, 0, 1)).collect(Collectors.toSet());
+    assertThat(supplies).hasSize((int) (long) rows.get("partsupp"));
+    assertThat(lines(folder.resolve("lineitem.csv")).skip(1).map(l -> key(l, 1, 2)).filter(k -> !supplies.contains(k)))
+        .as("lines whose supplier does not supply their part").isEmpty();
     for (String table : TpchData.TABLES) {
       List<String> file = lines(folder.resolve(table + ".csv")).toList();
       assertThat(file).as(table).hasSize((int) (rows.get(table) + 1));
@@ -92,6 +99,7 @@ class TpchDataTest {
   void badArgumentsAreRefused() {
     assertThatThrownBy(() -> TpchData.of(0)).hasMessageContaining("scale factor");
     assertThatThrownBy(() -> TpchData.of(Double.NaN)).hasMessageContaining("scale factor");
+    assertThatThrownBy(() -> TpchData.of(0.0001)).hasMessageContaining("1 suppliers").hasMessageContaining("0.0004");
     assertThatThrownBy(() -> TpchData.of(1).rowCount("lineitem")).hasMessageContaining("1 to 7");
     assertThatThrownBy(() -> TpchData.schema("orderz")).hasMessageContaining("orderz").hasMessageContaining("lineitem");
   }
@@ -166,6 +174,11 @@ class TpchDataTest {
       rs.next();
       return rs.getLong(1);
     }
+  }
+
+  private static String key(String csvLine, int first, int second) {
+    String[] v = csvLine.split(",");
+    return v[first] + "/" + v[second];
   }
 
   private static Stream<String> lines(Path file) throws IOException {
