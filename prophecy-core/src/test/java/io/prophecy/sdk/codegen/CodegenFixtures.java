@@ -46,6 +46,57 @@ final class CodegenFixtures {
     return id -> Optional.ofNullable(all.get(DatasetLookup.nameOf(id)));
   }
 
+  /**
+   * A pipeline as a workflow file holds it: a Script gem with two outputs, labels that are not
+   * identifiers ({@code Sum by country}) or are keywords ({@code from}), ports with Prophecy's ids.
+   */
+  static PipelineGraph multiOutputWorkflow(String language) {
+    String code = language.equals("scala")
+        ? "val out0 = in0.filter(\"amount > 50\")\nval out1 = in0.filter(\"amount <= 50\")"
+        : "out0 = in0.filter(\"amount > 50\")\nout1 = in0.filter(\"amount <= 50\")";
+    String workflow = """
+        {"metainfo": {"id": "multi", "language": "%s", "frontEndLanguage": "sql"},
+         "processes": {
+           "Src_1": {"id": "Src_1", "component": "Source", "metadata": {"label": "Orders"},
+             "ports": {"inputs": [], "outputs": [{"id": "p_src", "slug": "out"}]},
+             "properties": {"datasetId": "datasets/orders"}},
+           "Script_7": {"id": "Script_7", "component": "Script", "metadata": {"label": "Split"},
+             "ports": {"inputs": [{"id": "p_s_in", "slug": "in0"}],
+                       "outputs": [{"id": "p_s_o0", "slug": "out0"}, {"id": "p_s_o1", "slug": "out1"}]},
+             "properties": {"script": %s, "language": "%s"}},
+           "Filter_3": {"id": "Filter_3", "component": "Filter", "metadata": {"label": "from"},
+             "ports": {"inputs": [{"id": "p_f_in", "slug": "in0"}], "outputs": [{"id": "p_f_out", "slug": "out"}]},
+             "properties": {"condition": {"format": "sql", "expression": "status = 'PAID'"}}},
+           "Agg_1": {"id": "Agg_1", "component": "Aggregate", "metadata": {"label": "Sum by country"},
+             "ports": {"inputs": [{"id": "p_a_in", "slug": "in0"}], "outputs": [{"id": "p_a_out", "slug": "out"}]},
+             "properties": {"groupBy": [{"target": "status", "expression": {"format": "sql", "expression": "status"}}],
+               "aggregate": [{"target": "total", "expression": {"format": "sql", "expression": "sum(amount)"}}]}},
+           "Tgt_1": {"id": "Tgt_1", "component": "Target", "metadata": {"label": "Big"},
+             "ports": {"inputs": [{"id": "p_t1_in", "slug": "in0"}], "outputs": []},
+             "properties": {"datasetId": "datasets/revenue"}},
+           "Tgt_2": {"id": "Tgt_2", "component": "Target", "metadata": {"label": "Small"},
+             "ports": {"inputs": [{"id": "p_t2_in", "slug": "in0"}], "outputs": []},
+             "properties": {"datasetId": "datasets/detail"}}
+         },
+         "connections": [
+           {"id": "c1", "source": "Src_1", "sourcePort": "p_src", "target": "Script_7", "targetPort": "p_s_in"},
+           {"id": "c2", "source": "Script_7", "sourcePort": "p_s_o1", "target": "Filter_3", "targetPort": "p_f_in"},
+           {"id": "c3", "source": "Filter_3", "sourcePort": "p_f_out", "target": "Agg_1", "targetPort": "p_a_in"},
+           {"id": "c4", "source": "Script_7", "sourcePort": "p_s_o0", "target": "Tgt_1", "targetPort": "p_t1_in"},
+           {"id": "c5", "source": "Agg_1", "sourcePort": "p_a_out", "target": "Tgt_2", "targetPort": "p_t2_in"}
+         ]}
+        """.formatted(language, jsonString(code), language);
+    try {
+      return PipelineGraph.fromWorkflow("multi", new com.fasterxml.jackson.databind.ObjectMapper().readTree(workflow));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static String jsonString(String s) {
+    return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\"";
+  }
+
   /** Datasets that carry secrets in options, URLs and paths. */
   static DatasetLookup secretDatasets() {
     Map<String, DatasetSpec> all = new LinkedHashMap<>();

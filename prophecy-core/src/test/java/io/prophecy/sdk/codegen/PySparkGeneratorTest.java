@@ -197,6 +197,25 @@ class PySparkGeneratorTest {
   }
 
   @Test
+  void aWorkflowWithATwoOutputScriptAndOddLabelsCompiles() throws Exception {
+    SortedMap<String, String> files = PySparkGenerator.generate(CodegenFixtures.multiOutputWorkflow("python"),
+        CodegenFixtures.datasets(dir), "multi");
+    assertThat(files.get("multi/pipeline.py"))
+        .contains("    df_Split_out0, df_Split_out1 = Split(spark, df_Orders)\n")
+        .contains("    df_from_1 = from_1(spark, df_Split_out1)\n")
+        .contains("    df_Sum_by_country = Sum_by_country(spark, df_from_1)\n")
+        .contains("    Big(spark, df_Split_out0)\n");
+    assertThat(files.get("multi/graph/Split.py"))
+        .contains("def Split(spark: SparkSession, in0: DataFrame) -> (DataFrame, DataFrame):\n"
+            + "    out0 = in0.filter(\"amount > 50\")\n    out1 = in0.filter(\"amount <= 50\")\n\n    return out0, out1\n");
+    Path code = write(files, dir.resolve("multi"));
+    List<String> command = new ArrayList<>(List.of("python3", "-m", "py_compile"));
+    files.keySet().stream().filter(p -> p.endsWith(".py")).forEach(m -> command.add(code.resolve(m).toString()));
+    Result r = run(command, code, Map.of());
+    assertThat(r.exit).as(r.output).isZero();
+  }
+
+  @Test
   void pythonExpressionsGoInAsCodeAndScalaOnesAreRefused() {
     PipelineGraph graph = PipelineGraph.of("mixed", p -> p
         .source("Orders", "orders")

@@ -47,6 +47,7 @@ class ScalaGeneratorTest {
   static Path dir;
 
   private static SortedMap<String, String> files;
+  private static SortedMap<String, String> multi;
   private static List<String> compileErrors;
   private static List<String> compileWarnings;
   private static URLClassLoader loader;
@@ -75,6 +76,11 @@ class ScalaGeneratorTest {
     Path classes = Files.createDirectories(dir.resolve("classes"));
     List<String> sources = new ArrayList<>();
     files.keySet().stream().filter(p -> p.endsWith(".scala")).forEach(p -> sources.add(code.resolve(p).toString()));
+    // a second project, compiled beside the first: a two-output Script, labels that are not identifiers
+    multi = ScalaGenerator.generate(CodegenFixtures.multiOutputWorkflow("scala"), CodegenFixtures.datasets(dir),
+        "com.example.multi");
+    Path multiCode = PySparkGeneratorTest.write(multi, dir.resolve("multi"));
+    multi.keySet().stream().filter(p -> p.endsWith(".scala")).forEach(p -> sources.add(multiCode.resolve(p).toString()));
     compile(sources, classes);
 
     previousLoader = Thread.currentThread().getContextClassLoader();
@@ -151,6 +157,20 @@ class ScalaGeneratorTest {
   void generatedScalaCompilesWithScalac() {
     assertThat(compileErrors).as("scalac errors; warnings: %s", compileWarnings).isEmpty();
     assertThat(compileWarnings).as("scalac warnings").isEmpty();
+  }
+
+  @Test
+  void aWorkflowWithATwoOutputScriptAndOddLabelsCompiles() {
+    assertThat(compileErrors).isEmpty();
+    String src = "src/main/scala/com/example/multi/";
+    assertThat(multi.get(src + "main.scala")).contains("package com.example.multi\n",
+        "    val (df_Split_out0, df_Split_out1) = Split(context, df_Orders)\n",
+        // "from" is a keyword in Python, not in Scala
+        "    val df_from = from(context, df_Split_out1)\n",
+        "    val df_Sum_by_country = Sum_by_country(context, df_from)\n");
+    assertThat(multi.get(src + "graph/Split.scala"))
+        .contains("def apply(context: Context, in0: DataFrame): (DataFrame, DataFrame) = {", "    (out0, out1)\n");
+    assertThat(multi.get("pom.xml")).contains("<groupId>com.example</groupId>", "<artifactId>multi</artifactId>");
   }
 
   @Test
