@@ -139,8 +139,13 @@ final class ConfigFields {
         case STRING -> value;
       };
     } catch (NumberFormatException e) {
-      throw new InvalidInputException("configuration field '" + name + "'", "'" + value + "' is not a "
-          + kind.name().toLowerCase(Locale.ROOT) + " value");
+      String expected = switch (kind) {
+        case INT, LONG -> "a whole number";
+        case DOUBLE -> "a number";
+        case BOOLEAN -> "true or false";
+        case STRING -> "text";
+      };
+      throw new InvalidInputException("configuration field '" + name + "'", "'" + value + "' is not " + expected);
     }
   }
 }

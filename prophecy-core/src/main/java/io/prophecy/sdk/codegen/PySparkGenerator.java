@@ -90,9 +90,9 @@ public final class PySparkGenerator {
 
   private void run() {
     for (ConfigFields.Field f : config.fields) {
-      if (CodeText.PYTHON_KEYWORDS.contains(f.name())) {
+      if (CodeText.PYTHON_KEYWORDS.contains(f.name()) || f.name().equals("update")) {
         throw new InvalidInputException("configuration field '" + f.name() + "'",
-            "is a Python keyword, so Python code cannot name it; rename the field");
+            "is a Python keyword or a method of the generated Config class; rename the field");
       }
     }
     CodeGraph code = CodeGraph.of(graph, GEM_RESERVED, PARAM_RESERVED);

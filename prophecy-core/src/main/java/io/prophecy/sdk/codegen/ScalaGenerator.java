@@ -49,6 +49,10 @@ public final class ScalaGenerator {
   private static final Set<String> PARAM_RESERVED = reserved("context", "spark", "Config", "window", "expr", "col",
       "lit", "count", "row_number", "Window", "substitute");
 
+  private static final Set<String> CONFIG_MEMBERS = Set.of("values", "updated", "copy", "equals", "hashCode",
+      "toString", "canEqual", "productArity", "productElement", "productPrefix", "productIterator",
+      "productElementName", "productElementNames", "getClass");
+
   private final PipelineGraph graph;
   private final DatasetLookup datasets;
   private final String pkg;
@@ -95,6 +99,12 @@ public final class ScalaGenerator {
   }
 
   private void run() {
+    for (ConfigFields.Field f : config.fields) {
+      if (CONFIG_MEMBERS.contains(f.name())) {
+        throw new InvalidInputException("configuration field '" + f.name() + "'",
+            "is a method of the generated Config case class; rename the field");
+      }
+    }
     CodeGraph code = CodeGraph.of(graph, GEM_RESERVED, PARAM_RESERVED);
     String src = "src/main/scala/" + pkg.replace('.', '/');
     files.put("pom.xml", pom());

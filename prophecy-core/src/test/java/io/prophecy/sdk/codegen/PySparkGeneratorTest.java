@@ -254,6 +254,16 @@ class PySparkGeneratorTest {
         .hasMessageContaining("gem 'Orders'").hasMessageContaining("datasets/nowhere");
     assertThatThrownBy(() -> PySparkGenerator.generate(graph, DatasetLookup.NONE, "class"))
         .isInstanceOf(InvalidInputException.class).hasMessageContaining("packageName");
+    // configuration fields that the generated Config classes cannot hold
+    PipelineGraph update = PipelineGraph.of("p", p -> p.config("update", "string", "x").source("Orders", "orders"));
+    assertThatThrownBy(() -> PySparkGenerator.generate(update, CodegenFixtures.datasets(dir), "p"))
+        .hasMessageContaining("configuration field 'update'");
+    PipelineGraph values = PipelineGraph.of("p", p -> p.config("values", "string", "x").source("Orders", "orders"));
+    assertThatThrownBy(() -> ScalaGenerator.generate(values, CodegenFixtures.datasets(dir), "p"))
+        .hasMessageContaining("configuration field 'values'");
+    PipelineGraph notANumber = PipelineGraph.of("p", p -> p.config("n", "int", "ten").source("Orders", "orders"));
+    assertThatThrownBy(() -> ScalaGenerator.generate(notANumber, CodegenFixtures.datasets(dir), "p"))
+        .hasMessageContaining("configuration field 'n'").hasMessageContaining("'ten' is not a whole number");
   }
 
   static Path write(SortedMap<String, String> files, Path root) throws IOException {
