@@ -25,7 +25,7 @@ final class Chain {
     }
   }
 
-  private record Call(String method, List<String> args, boolean property) {}
+  private record Call(String method, List<String> args) {}
 
   private final String head;
   private final List<Call> calls = new ArrayList<>();
@@ -44,28 +44,15 @@ final class Chain {
   }
 
   Chain call(String method, List<String> args) {
-    calls.add(new Call(method, List.copyOf(args), false));
+    calls.add(new Call(method, List.copyOf(args)));
     return this;
-  }
-
-  /** Adds {@code .name} without parentheses (a Scala property or a Python attribute). */
-  Chain property(String name) {
-    calls.add(new Call(name, List.of(), true));
-    return this;
-  }
-
-  boolean isEmpty() {
-    return calls.isEmpty();
   }
 
   /** The chain on one line. */
   String flat() {
     StringBuilder sb = new StringBuilder(head);
     for (Call c : calls) {
-      sb.append('.').append(c.method);
-      if (!c.property) {
-        sb.append('(').append(String.join(", ", c.args)).append(')');
-      }
+      sb.append('.').append(c.method).append('(').append(String.join(", ", c.args)).append(')');
     }
     return sb.toString();
   }
@@ -82,7 +69,7 @@ final class Chain {
       return indent + prefix + flat;
     }
     String inner = indent + style.indent;
-    if (calls.size() == 1 && !calls.get(0).property && !calls.get(0).args.isEmpty()) {
+    if (calls.size() == 1 && !calls.get(0).args.isEmpty()) {
       // one call: break its arguments, not the chain
       return arguments(style, indent, indent + prefix + head + "." + calls.get(0).method, calls.get(0).args);
     }
@@ -103,9 +90,6 @@ final class Chain {
   }
 
   private static String renderCall(Style style, String indent, Call c) {
-    if (c.property) {
-      return indent + "." + c.method;
-    }
     String one = indent + "." + c.method + "(" + String.join(", ", c.args) + ")";
     if (!one.contains("\n") && one.length() <= style.width) {
       return one;

@@ -81,7 +81,7 @@ public final class ScalaGenerator {
     if (packageName == null || packageName.isBlank()) {
       throw new InvalidInputException("packageName", "must not be empty");
     }
-    String pkg = packageName.contains(".") ? packageName : "io.prophecy.pipelines." + packageName;
+    String pkg = scalaPackage(packageName);
     for (String part : pkg.split("\\.", -1)) {
       if (!CodeText.isIdentifier(part) || CodeText.SCALA_KEYWORDS.contains(part)) {
         throw new InvalidInputException("packageName", "'" + packageName + "' is not a Scala package name; use "
@@ -93,7 +93,7 @@ public final class ScalaGenerator {
     return g.files;
   }
 
-  /** The Scala package {@link #generate} puts the code in. */
+  /** The Scala package {@link #generate} puts the code in; its {@code Main} object is the job's main class. */
   public static String scalaPackage(String packageName) {
     return packageName.contains(".") ? packageName : "io.prophecy.pipelines." + packageName;
   }
