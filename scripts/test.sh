@@ -19,6 +19,7 @@ as_root() {
 install_packages() {
   local missing=()
   [ -x "$pg_bin/postgres" ] || missing+=(postgresql-15)
+  command -v python3 >/dev/null || missing+=(python3)   # checks generated PySpark (py_compile)
   if [ ${#missing[@]} -gt 0 ]; then
     echo "==> Installing ${missing[*]} with apt"
     as_root apt-get update -qq
