@@ -131,6 +131,45 @@ class WorkflowVariantsTest {
     assertThat(report.gem("JoinOrdersCustomers").inputs()).extracting(Port::slug).containsExactly("orders_in", "customers_in");
   }
 
+  private static GemSpec spec(String component, String properties) throws Exception {
+    return SpecReader.read(component, WorkflowWriter.readTree(properties), "python");
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource({"inner,INNER", "left_outer,LEFT_OUTER", "leftouter,LEFT_OUTER", "LEFT,LEFT_OUTER",
+      "right_outer,RIGHT_OUTER", "rightouter,RIGHT_OUTER", "full_outer,FULL_OUTER", "fullouter,FULL_OUTER",
+      "leftanti,LEFT_ANTI", "leftsemi,LEFT_SEMI"})
+  void joinTypesInEverySpelling(String spelled, JoinType expected) throws Exception {
+    var join = (GemSpec.Join) spec("Join", "{\"conditions\": [{\"alias\": \"in1\", \"expression\": "
+        + "{\"format\": \"sql\", \"expression\": \"in0.id = in1.id\"}, \"joinType\": \"" + spelled + "\"}]}");
+    assertThat(join.conditions().get(0).type()).isEqualTo(expected);
+  }
+
+  @Test
+  void otherSpellingsRealFilesHold() throws Exception {
+    assertThat(spec("SetOperation", "{\"operationType\": \"unionAll\"}")).isEqualTo(new GemSpec.SetOperation(SetOp.UNION_ALL, false));
+    assertThat(spec("SetOperation", "{\"operationType\": \"intersectAll\"}")).isEqualTo(new GemSpec.SetOperation(SetOp.INTERSECT_ALL, false));
+    assertThat(spec("SetOperation", "{\"operationType\": \"exceptAll\"}")).isEqualTo(new GemSpec.SetOperation(SetOp.EXCEPT_ALL, false));
+    assertThat(spec("Deduplicate", "{\"dedupType\": \"unique_only\", \"dedupColumns\": [\"id\"]}"))
+        .isEqualTo(new GemSpec.Deduplicate(DedupType.UNIQUE_ONLY, List.of("id"), List.of()));
+    assertThat(spec("Deduplicate", "{\"dedupType\": \"distinct\"}")).isEqualTo(new GemSpec.Deduplicate(DedupType.DISTINCT, List.of(), List.of()));
+    assertThat(spec("Repartition", "{\"repartitionType\": \"coalesce\", \"nPartitions\": 4}"))
+        .isEqualTo(new GemSpec.Repartition(RepartitionType.COALESCE, Optional.of(4), List.of()));
+    assertThat(spec("Repartition", "{\"repartitionType\": \"range_partitioning\", \"nPartitions\": {\"format\": \"sql\", \"expression\": \"6\"}, "
+        + "\"expressions\": [{\"expression\": {\"format\": \"sql\", \"expression\": \"d\"}}]}"))
+        .isEqualTo(new GemSpec.Repartition(RepartitionType.RANGE, Optional.of(6), List.of(Expression.sql("d"))));
+    assertThat(spec("Repartition", "{\"repartitionType\": \"random_partitioning\"}"))
+        .isEqualTo(new GemSpec.Repartition(RepartitionType.RANDOM, Optional.empty(), List.of()));
+    assertThat(spec("OrderBy", "{\"orders\": [{\"expression\": {\"format\": \"sql\", \"expression\": \"a\"}, \"sortType\": \"desc_nulls_last\"}, "
+        + "{\"expression\": {\"format\": \"sql\", \"expression\": \"b\"}, \"sortType\": \"asc_nulls_last\"}]}"))
+        .isEqualTo(new GemSpec.OrderBy(List.of(new GemSpec.Order(Expression.sql("a"), SortType.DESC),
+            new GemSpec.Order(Expression.sql("b"), SortType.ASC_NULLS_LAST))));
+    assertThat(spec("Limit", "{\"limit\": 25}")).isEqualTo(new GemSpec.Limit(Expression.sql("25")));
+    assertThat(spec("Limit", "{\"limit\": {\"format\": \"sql\", \"expression\": \"'$rows'\"}}"))
+        .isEqualTo(new GemSpec.Limit(Expression.sql("'$rows'")));
+    assertThat(spec("Lookup", "{\"keyColumns\": []}")).isInstanceOf(GemSpec.Other.class);
+  }
+
   /** A gem whose properties cannot be read opens anyway; validation names the gem and the field. */
   @Test
   void unreadablePropertiesBecomeDiagnostics() throws Exception {
