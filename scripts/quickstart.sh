@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the SDK and runs the quickstart (prophecy-examples) in a fresh home under
-# prophecy-examples/target/quickstart-home. Needs only a JDK 17 and Maven.
+# prophecy-examples/target/quickstart-home, in a JVM started with the flags Spark needs on Java 17
+# (spark.jvm.flags in the parent pom). Needs only a JDK 17 and Maven.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -9,4 +10,4 @@ rm -rf "$home"
 # Debian's Maven 3.8 prints colour resets even in batch mode; strip them (pipefail keeps Maven's status).
 plain() { sed -u 's/\x1b\[[0-9;]*m//g'; }
 mvn -B -q -ntp -Dstyle.color=never install -DskipTests -pl prophecy-examples -am 2>&1 | plain
-mvn -B -q -ntp -Dstyle.color=never exec:java -pl prophecy-examples -Dexec.args="$home" 2>&1 | plain
+mvn -B -q -ntp -Dstyle.color=never exec:exec -pl prophecy-examples -Dquickstart.home="$home" 2>&1 | plain

@@ -3,6 +3,7 @@ package io.prophecy.sdk;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -15,7 +16,10 @@ import java.util.List;
  * the SDK makes pipelines itself only from the pipelines issue on.
  */
 final class ProjectFixtures {
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  /** Plain scalars and no document marker, as Prophecy writes its index. */
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
+      .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+      .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
 
   private ProjectFixtures() {}
 

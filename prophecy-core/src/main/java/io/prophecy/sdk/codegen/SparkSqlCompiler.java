@@ -90,8 +90,14 @@ public final class SparkSqlCompiler {
     collect(byGem, wanted, needed);
     List<String> ctes = new ArrayList<>();
     for (GemSql s : all) {
-      if (needed.contains(s.gem()) && s.kind() == PipelinePlan.Kind.TRANSFORM && !s.gem().equals(wanted)) {
+      if (!needed.contains(s.gem()) || s.gem().equals(wanted)) {
+        continue;
+      }
+      if (s.kind() == PipelinePlan.Kind.TRANSFORM) {
         ctes.add(quote(s.view()) + " AS (\n" + indent(s.sql()) + "\n)");
+      } else if (s.kind() == PipelinePlan.Kind.READ && !quote(s.view()).equals(c.sourceTable(s))) {
+        // a Source gem named otherwise than its table: the gems after it read it by the gem's name
+        ctes.add(quote(s.view()) + " AS (\n" + indent("SELECT * FROM " + c.sourceTable(s)) + "\n)");
       }
     }
     GemSql last = byGem.get(wanted);
@@ -722,8 +728,10 @@ public final class SparkSqlCompiler {
   private static String optionsOf(Map<String, String> opts, boolean forRead) {
     Map<String, String> kept = new java.util.TreeMap<>();
     opts.forEach((k, v) -> {
-      if (v != null && !k.equals("writeMode") && !k.equals("partitionColumns") && !Secrets.isSecretKey(k)) {
-        kept.put(k, v);
+      if (v != null && !k.equals("writeMode") && !k.equals("partitionColumns") && !CodeText.isSecretKey(k)
+          && !(k.equals("separator") && opts.containsKey("sep"))) {
+        // Prophecy's dataset files say "separator"; Spark's CSV reader knows "sep" (or "delimiter")
+        kept.put(k.equals("separator") ? "sep" : k, CodeText.withoutCredentials(v));
       }
     });
     if (kept.isEmpty()) {

@@ -5,7 +5,7 @@ import io.prophecy.sdk.Pipeline;
 import io.prophecy.sdk.Run;
 import io.prophecy.sdk.RunOptions;
 import io.prophecy.sdk.codegen.SparkSqlCompiler;
-import io.prophecy.sdk.internal.project.PipelineFiles;
+import io.prophecy.sdk.internal.project.PipelineRead;
 import io.prophecy.sdk.internal.project.ProjectFiles;
 import io.prophecy.sdk.model.DatasetSpec;
 import io.prophecy.sdk.model.PipelineInfo;
@@ -45,13 +45,34 @@ final class PipelineImpl implements Pipeline {
   @Override
   public PipelineGraph graph() {
     project.requireVisible();
-    return PipelineFiles.read(project.files(), info.name());
+    return read(project.files(), info.name());
+  }
+
+  /** The graph of a listed pipeline; an error naming the workflow file when it cannot be read. */
+  static PipelineGraph read(io.prophecy.sdk.internal.project.ProjectFiles files, String name) {
+    PipelineRead read = files.readPipeline(name);
+    return read.graph().orElseThrow(() -> new io.prophecy.sdk.InvalidInputException(
+        files.workflowFile(name).toString(), read.diagnostics().stream().map(Diagnostic::toString)
+            .collect(java.util.stream.Collectors.joining("; "))));
   }
 
   @Override
   public List<Diagnostic> validate() {
-    PipelineGraph g = graph();
-    return g.validate(lookup(project.files()));
+    project.requireVisible();
+    var files = project.files();
+    PipelineRead read = files.readPipeline(info.name());
+    List<Diagnostic> out = new java.util.ArrayList<>(read.diagnostics());
+    read.graph().ifPresent(g -> {
+      for (Diagnostic d : g.validate(lookup(files))) {
+        // the file check names the same gem and field with the file's name; keep that one
+        boolean known = read.diagnostics().stream().anyMatch(f -> f.gem().equals(d.gem())
+            && f.location().map(l -> l.contains(": ") ? l.substring(l.indexOf(": ") + 2) : l).equals(d.location()));
+        if (!known) {
+          out.add(d);
+        }
+      }
+    });
+    return List.copyOf(out);
   }
 
   @Override
@@ -81,13 +102,12 @@ final class PipelineImpl implements Pipeline {
       project.requireVisible(tx.c);
       tx.team(project.team.info.id()).detail("gems=" + graph.gems().size());
       var files = project.files();
-      if (files.pipelineEntry(info.name()).isEmpty()) {
+      if (!listed(files, info.name())) {
         throw new io.prophecy.sdk.NotFoundException("Project '" + project.info.name() + "' has no pipeline named '"
             + info.name() + "' any more");
       }
       PipelinesImpl.requireNoErrors(graph, lookup(files));
-      String language = info.language().orElse(project.info.spec().language().name().toLowerCase(Locale.ROOT));
-      PipelineFiles.write(files, graph, actor, language, project.engine.clock().instant());
+      files.putPipeline(graph, actor, java.util.Optional.empty());
       return files.pipelines().stream().filter(p -> p.name().equals(info.name())).findFirst().orElseThrow();
     });
     return new PipelineImpl(project, updated);
@@ -99,13 +119,17 @@ final class PipelineImpl implements Pipeline {
       project.requireVisible(tx.c);
       tx.team(project.team.info.id());
       var files = project.files();
-      if (files.pipelineEntry(info.name()).isEmpty()) {
+      if (!listed(files, info.name())) {
         throw new io.prophecy.sdk.NotFoundException("Project '" + project.info.name() + "' has no pipeline named '"
             + info.name() + "' any more");
       }
-      PipelineFiles.delete(files, info.name());
+      files.removePipeline(info.name());
       return null;
     });
+  }
+
+  static boolean listed(io.prophecy.sdk.internal.project.ProjectFiles files, String name) {
+    return files.pipelines().stream().anyMatch(p -> p.name().equals(name));
   }
 
   String target() {

@@ -5,7 +5,6 @@ import io.prophecy.sdk.InvalidInputException;
 import io.prophecy.sdk.NotFoundException;
 import io.prophecy.sdk.Pipeline;
 import io.prophecy.sdk.Pipelines;
-import io.prophecy.sdk.internal.project.PipelineFiles;
 import io.prophecy.sdk.model.PipelineInfo;
 import io.prophecy.sdk.pipeline.Diagnostic;
 import io.prophecy.sdk.pipeline.PipelineBuilder;
@@ -42,12 +41,12 @@ final class PipelinesImpl implements Pipelines {
       project.requireVisible(tx.c);
       tx.team(project.team.info.id()).detail("gems=" + graph.gems().size());
       var files = project.files();
-      if (files.pipelineEntry(graph.name()).isPresent()) {
+      if (PipelineImpl.listed(files, graph.name())) {
         throw new ConflictException("Project '" + project.info.name() + "' has a pipeline named '" + graph.name()
             + "' already; choose another name, or get it and update it");
       }
       requireNoErrors(graph, PipelineImpl.lookup(files));
-      PipelineFiles.write(files, graph, actor, codeLanguage(), project.engine.clock().instant());
+      files.putPipeline(graph, actor, java.util.Optional.empty());
       return info(graph.name());
     });
     return new PipelineImpl(project, info);

@@ -35,7 +35,7 @@ final class ProjectImpl implements Project {
   }
 
   ProjectFiles files() {
-    return new ProjectFiles(workingCopy(), engine.home().resolve("locks").resolve(info.id() + ".lock"));
+    return new ProjectFiles(workingCopy(), engine.home().resolve("locks").resolve(info.id() + ".lock"), engine.clock());
   }
 
   /** Checks the acting user may see the project and it is still registered. */

@@ -55,7 +55,7 @@ final class ProjectsImpl implements Projects {
       prepareWorkingCopy(dir);
       String id = Engine.newId();
       long now = engine.now();
-      new ProjectFiles(dir, engine.home().resolve("locks").resolve(id + ".lock")).initialize(spec.name(),
+      new ProjectFiles(dir, engine.home().resolve("locks").resolve(id + ".lock"), engine.clock()).initialize(spec.name(),
           spec.description(), spec.language().name().toLowerCase(java.util.Locale.ROOT), team.user.email(), team.info.name());
       Sql.update(tx.c, "INSERT INTO projects (id, team_id, name, description, language, working_copy, git_remote,"
               + " created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -98,7 +98,7 @@ final class ProjectsImpl implements Projects {
         throw new ConflictException("Team '" + team.info.name() + "' has a project named '" + name + "' already; choose another name");
       }
       String id = Engine.newId();
-      var index = new ProjectFiles(dir, engine.home().resolve("locks").resolve(id + ".lock")).index();
+      var index = new ProjectFiles(dir, engine.home().resolve("locks").resolve(id + ".lock"), engine.clock()).index();
       String lang = index.path("language").asText("python");
       ProjectSpec.Language language;
       try {

@@ -201,7 +201,6 @@ public sealed interface GemSpec {
       ObjectNode n = Json.object();
       n.putArray("columnsSelector");
       n.set("expressions", Column.toJson(columns));
-      n.put("importLanguage", "${$.workflow.metainfo.frontEndLanguage}");
       return n;
     }
   }
@@ -247,7 +246,6 @@ public sealed interface GemSpec {
 
     public ObjectNode toProperties() {
       ObjectNode n = Json.object();
-      n.putArray("columnsSelector");
       ArrayNode cs = n.putArray("conditions");
       for (JoinCondition c : conditions) {
         ObjectNode o = cs.addObject();
@@ -257,13 +255,13 @@ public sealed interface GemSpec {
       }
       n.set("expressions", Column.toJson(columns));
       n.put("activeTab", "conditions");
-      n.put("headAlias", "in0");
+      n.putArray("columnsSelector");
       if (where.isPresent()) {
         n.set("whereClause", Json.expression(where.get()));
       } else {
         n.putNull("whereClause");
       }
-      n.putArray("hints");
+      n.put("headAlias", "in0");
       return n;
     }
   }
@@ -286,18 +284,20 @@ public sealed interface GemSpec {
 
     public ObjectNode toProperties() {
       ObjectNode n = Json.object();
-      n.putArray("columnsSelector");
-      n.set("groupBy", Column.toJson(groupBy));
-      n.set("aggregate", Column.toJson(aggregates));
+      n.put("allIns", false);
       n.put("doPivot", pivotColumn.isPresent());
+      n.set("aggregate", Column.toJson(aggregates));
+      n.put("allowSelection", true);
       if (pivotColumn.isPresent()) {
         n.set("pivotColumn", Json.expression(pivotColumn.get()));
+      } else {
+        n.putNull("pivotColumn");
       }
       ArrayNode values = n.putArray("pivotValues");
       pivotValues.forEach(v -> values.addObject().put("pivotValue", v));
-      n.put("allIns", false);
-      n.put("allowSelection", true);
       n.put("activeTab", "aggregate");
+      n.putArray("columnsSelector");
+      n.set("groupBy", Column.toJson(groupBy));
       return n;
     }
   }
@@ -328,7 +328,7 @@ public sealed interface GemSpec {
 
     public ObjectNode toProperties() {
       ObjectNode n = Json.object();
-      n.set("limit", Json.expression(count));
+      n.put("limit", count.text());
       return n;
     }
   }
@@ -482,18 +482,16 @@ public sealed interface GemSpec {
       for (SchemaOp op : operations) {
         ObjectNode o = ops.addObject();
         o.put("kind", op.kind().spelling());
-        ObjectNode body = o.putObject(op.kind().spelling());
-        switch (op.kind()) {
-          case ADD_REPLACE -> {
-            body.put("targetColumn", op.column());
-            body.set("expression", Json.expression(op.expression().orElseThrow()));
-          }
-          case DROP -> body.put("sourceColumn", op.column());
-          case RENAME -> {
-            body.put("sourceColumn", op.column());
-            body.put("targetColumn", op.newName().orElseThrow());
-          }
-        }
+        boolean add = op.kind() == SchemaOp.Kind.ADD_REPLACE;
+        boolean drop = op.kind() == SchemaOp.Kind.DROP;
+        boolean rename = op.kind() == SchemaOp.Kind.RENAME;
+        ObjectNode addBody = o.putObject(SchemaOp.Kind.ADD_REPLACE.spelling());
+        addBody.put("sourceColumn", add ? op.column() : "");
+        addBody.set("expression", Json.expression(add ? op.expression().orElse(Expression.sql("")) : Expression.sql("")));
+        o.putObject(SchemaOp.Kind.DROP.spelling()).put("sourceColumn", drop ? op.column() : "");
+        ObjectNode renameBody = o.putObject(SchemaOp.Kind.RENAME.spelling());
+        renameBody.put("sourceColumn", rename ? op.column() : "");
+        renameBody.put("targetColumn", rename ? op.newName().orElse("") : "");
       }
       return n;
     }
@@ -601,7 +599,13 @@ public sealed interface GemSpec {
     public ObjectNode toProperties() {
       ObjectNode n = Json.object();
       n.put("script", code);
-      n.put("language", language);
+      if (language.equals("scala")) {
+        n.put("scriptMethodHeader", "def apply(spark: SparkSession, in0: DataFrame): DataFrame = {");
+        n.put("scriptMethodFooter", "    out0\n}");
+      } else {
+        n.put("scriptMethodHeader", "def Script(spark: SparkSession, in0: DataFrame) -> DataFrame:");
+        n.put("scriptMethodFooter", "    return out0");
+      }
       return n;
     }
   }

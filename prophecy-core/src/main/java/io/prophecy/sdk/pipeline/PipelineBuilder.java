@@ -280,7 +280,12 @@ public final class PipelineBuilder {
     layout(built, connections, null);
     doc.set("connections", Json.array());
     doc.set("processes", Json.object());
-    doc.set("ports", Json.object().<ObjectNode>set("inputs", Json.array()).set("outputs", Json.array()));
+    ObjectNode ports = doc.putObject("ports");
+    ports.putArray("inputs");
+    ports.putArray("outputs");
+    ports.putArray("selectedInputFields");
+    ports.put("isCustomOutputSchema", false);
+    ports.put("autoUpdateOnRun", false);
     PipelineGraph g = new PipelineGraph(name, doc, built, connections,
         new Configuration(fields, instances, "default"), List.of());
     return new PipelineGraph(name, g.toWorkflow(), built, connections, g.configuration(), List.of());
@@ -355,32 +360,58 @@ public final class PipelineBuilder {
     ports.putArray("selectedInputFields");
     ports.put("isCustomOutputSchema", false);
     ports.put("autoUpdateOnRun", false);
-    node.set("properties", p.spec.toProperties());
+    ObjectNode properties = p.spec.toProperties();
+    if (p.spec instanceof GemSpec.Script s) {
+      properties.put("scriptMethodHeader", scriptHeader(s.language(), inputs));
+    } else if (p.spec instanceof GemSpec.Subgraph) {
+      properties.put("packageName", p.name.toLowerCase(java.util.Locale.ROOT));
+      properties.put("name", p.name);
+    }
+    node.set("properties", properties);
     if (p.subgraph.isPresent()) {
+      // As Prophecy nests them: the inner connections, then the inner processes.
       ObjectNode w = p.subgraph.get().toWorkflow();
-      node.set("processes", w.get("processes"));
       node.set("connections", w.get("connections"));
+      node.set("processes", w.get("processes"));
+      node.putArray("externalDependencies");
     }
     return new Gem(p.name, p.name, p.spec.component(), p.spec, inputs, outputs, node, p.subgraph, Optional.empty());
   }
 
+  /** The header Prophecy shows above a Script gem's code, naming its inputs. */
+  private static String scriptHeader(String language, List<Port> inputs) {
+    StringBuilder params = new StringBuilder("spark: SparkSession");
+    for (Port in : inputs) {
+      params.append(", ").append(in.slug()).append(": DataFrame");
+    }
+    return language.equals("scala") ? "def apply(" + params + "): DataFrame = {"
+        : "def Script(" + params + ") -> DataFrame:";
+  }
+
+  /** The workflow's metainfo with the keys, in the order, of files Prophecy writes (fabric-specific ones left out). */
   private ObjectNode metainfo() {
     ObjectNode m = Json.object();
-    m.put("id", name);
+    m.putObject("migrationVersions").put("gemBuilderVersion", "v1");
+    m.putObject("functions");
+    m.put("id", "1");
+    m.put("uri", "pipelines/" + name);
     m.put("language", language);
-    m.put("fromTemplate", false);
     m.put("frontEndLanguage", "sql");
     m.put("mode", "batch");
     ObjectNode udfs = m.putObject("udfs");
     udfs.put("language", language);
     udfs.putArray("udfs");
     udfs.putArray("sharedFunctionPackageNames");
-    m.set("configuration", new Configuration(fields, instances, "default").toJson());
+    ObjectNode udafs = m.putObject("udafs");
+    udafs.put("language", language);
+    udafs.put("code", "");
+    m.set("configuration", configuration());
     m.putArray("sparkConf");
     m.putArray("hadoopConf");
     m.put("codeMode", "sparse");
-    m.put("buildSystem", language.equals("scala") ? "maven" : "wheel");
+    m.put("buildSystem", "maven");
     m.putArray("externalDependencies");
+    m.putArray("dependentProjectExternalDependencies");
     m.put("isImported", false);
     m.put("interimMode", "Full");
     m.put("interimModeEnabled", true);
@@ -388,9 +419,26 @@ public final class PipelineBuilder {
     ObjectNode limit = m.putObject("recordsLimit");
     limit.put("enabled", false);
     limit.put("value", 1000);
-    m.put("topLevelPackage", name.toLowerCase(java.util.Locale.ROOT));
+    String pkg = name.toLowerCase(java.util.Locale.ROOT);
+    m.put("topLevelPackage", language.equals("scala") ? "io.prophecy.pipelines." + pkg : pkg);
     m.put("configurationVersion", "v2");
     return m;
+  }
+
+  /** {@code common, oldCommon, fabrics, instances, selected, nonEditable, isSubscribedPipelineWithPipelineConfigs}. */
+  private ObjectNode configuration() {
+    ObjectNode c = new Configuration(fields, instances, "default").toJson();
+    ObjectNode out = Json.object();
+    out.set("common", c.get("common"));
+    ObjectNode oldCommon = out.putObject("oldCommon");
+    oldCommon.put("type", "record");
+    oldCommon.putArray("fields");
+    out.putObject("fabrics");
+    out.set("instances", c.get("instances"));
+    out.set("selected", c.get("selected"));
+    out.putArray("nonEditable");
+    out.put("isSubscribedPipelineWithPipelineConfigs", false);
+    return out;
   }
 
   /** Named output columns. */
@@ -453,7 +501,8 @@ public final class PipelineBuilder {
       return this;
     }
 
-    public Aggregates groupBy(String target, String expression) {
+    /** Groups by an expression under a name of its own: {@code groupByAs("year", "year(ordered_on)")}. */
+    public Aggregates groupByAs(String target, String expression) {
       groupBy.column(target, expression);
       return this;
     }

@@ -28,9 +28,17 @@ final class Validator {
   /** Output column names of gems, lower case, where known. */
   private final Map<String, List<String>> schemas = new HashMap<>();
 
+  /** Inside a subgraph, the Subgraph gem's own id: inner connections name it where data enters and leaves. */
+  private final Optional<String> boundary;
+
   Validator(PipelineGraph graph, DatasetLookup datasets) {
+    this(graph, datasets, Optional.empty());
+  }
+
+  private Validator(PipelineGraph graph, DatasetLookup datasets, Optional<String> boundary) {
     this.graph = graph;
     this.datasets = datasets;
+    this.boundary = boundary;
   }
 
   List<Diagnostic> run() {
@@ -70,6 +78,9 @@ final class Validator {
     for (Connection c : graph.connections()) {
       Optional<Gem> source = graph.find(c.source());
       Optional<Gem> target = graph.find(c.target());
+      if (boundary.isPresent() && (boundary.get().equals(c.source()) || boundary.get().equals(c.target()))) {
+        continue; // data entering or leaving the subgraph
+      }
       if (source.isEmpty() || target.isEmpty()) {
         out.add(Diagnostic.error(source.or(() -> target).map(Gem::name).orElse(null), "connection " + c.id(),
             "connects " + c.source() + " to " + c.target() + ", but " + (source.isEmpty() ? c.source() : c.target())
@@ -221,11 +232,12 @@ final class Validator {
           + " code: it runs in generated " + s.language() + " code, not on a SQL-only fabric"));
     } else if (spec instanceof GemSpec.Subgraph s) {
       g.subgraph().ifPresent(sub -> {
-      for (Diagnostic d : sub.validate(datasets)) {
+      for (Diagnostic d : new Validator(sub, datasets, Optional.of(g.id())).run()) {
         out.add(new Diagnostic(d.severity(), Optional.of(g.name() + "/" + d.gem().orElse("")), d.location(), d.message()));
       }
     });
-    } else if (spec instanceof GemSpec.Other o) {
+    } else if (spec instanceof GemSpec.Other o && g.problem().isEmpty()) {
+      // (a known gem type whose properties could not be read has said so already)
       out.add(Diagnostic.error(g.name(), "component", o.component().equals("Todo")
         ? "a Todo gem is a placeholder a conversion tool left; replace it with a real gem"
         : "gem type '" + o.component() + "' is not one the SDK compiles; supported: Source, Target, Reformat, "
@@ -264,8 +276,10 @@ final class Validator {
         expression(g, "conditions[" + i + "].expression", c.on(), null, inputs);
       }
     }
+    // The head is the input no condition names (in0 in what Prophecy writes); every other input needs one.
+    String head = g.inputs().stream().map(Port::slug).filter(s -> !aliases.contains(s)).findFirst().orElse("in0");
     for (Port p : g.inputs()) {
-      if (!p.slug().equals("in0") && !aliases.contains(p.slug())) {
+      if (!p.slug().equals(head) && !aliases.contains(p.slug())) {
         out.add(Diagnostic.error(g.name(), p.slug(), "input " + p.slug() + " has no join condition"));
       }
     }
@@ -279,7 +293,7 @@ final class Validator {
       inputs.forEach((slug, cols) -> {
         boolean keepsRight = j.conditions().stream().filter(c -> c.alias().equals(slug))
             .noneMatch(c -> c.type() == GemSpec.JoinType.LEFT_SEMI || c.type() == GemSpec.JoinType.LEFT_ANTI);
-        if (slug.equals("in0") || keepsRight) {
+        if (slug.equals(head) || keepsRight) {
           for (String c : cols) {
             String before = owner.putIfAbsent(c.toLowerCase(Locale.ROOT), slug);
             if (before != null) {

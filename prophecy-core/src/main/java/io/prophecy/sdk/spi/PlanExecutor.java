@@ -46,7 +46,7 @@ public interface PlanExecutor {
    */
   record Analysis(Map<String, List<ResultTable.Column>> schemas, Optional<Failure> failure) {
     public Analysis {
-      schemas = Map.copyOf(schemas);
+      schemas = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(schemas)); // keeps the gems' order
       Objects.requireNonNull(failure, "failure");
     }
   }

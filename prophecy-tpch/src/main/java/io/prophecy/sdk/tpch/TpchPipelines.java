@@ -101,9 +101,7 @@ public final class TpchPipelines {
             .column("disc_price", "l_extendedprice * (1 - l_discount)")
             .column("charge", "l_extendedprice * (1 - l_discount) * (1 + l_tax)"))
         .aggregate("Revenue_By_Flag", "Line_Charges", a -> a
-            // one column per call: groupBy(a, b) with two strings means "a computed as b"
-            .groupBy("l_returnflag")
-            .groupBy("l_linestatus")
+            .groupBy("l_returnflag", "l_linestatus")
             .agg("sum_qty", "sum(l_quantity)")
             .agg("sum_base_price", "sum(l_extendedprice)")
             .agg("sum_disc_price", "sum(disc_price)")

@@ -1,9 +1,11 @@
 package io.prophecy.sdk.internal.project;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,8 +13,14 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import io.prophecy.sdk.InvalidInputException;
 import io.prophecy.sdk.ProphecyException;
+import io.prophecy.sdk.internal.Checks;
 import io.prophecy.sdk.model.DatasetSpec;
 import io.prophecy.sdk.model.PipelineInfo;
+import io.prophecy.sdk.pipeline.Diagnostic;
+import io.prophecy.sdk.pipeline.Gem;
+import io.prophecy.sdk.pipeline.GemSpec;
+import io.prophecy.sdk.pipeline.PipelineGraph;
+import io.prophecy.sdk.pipeline.WorkflowWriter;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -23,43 +31,77 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * A project's working copy in the layout of a Prophecy project: the index {@code pbt_project.yml},
- * {@code datasets/<name>/<fabric or default>/configs/dataset.json}, and the pipelines and jobs the
- * index lists. The index is read and edited as a tree, so keys this class does not know are kept.
- * Files are replaced atomically; edits are serialised within the JVM and, through a lock file under
- * the SDK home, between JVMs.
+ * {@code datasets/<name>/<fabric or default>/configs/dataset.json}, {@code pipelines/<name>/...} with
+ * the workflow file, and the jobs the index lists.
+ *
+ * <p>The index is read as a tree and edited as text: adding, replacing or removing one entry, or
+ * setting one value, changes only the lines of that entry and keeps comments, key order, quoting and
+ * everything else byte for byte; a file this cannot edit safely (flow style, anchors) is rewritten
+ * from the tree, keeping every key. A file is written only when its content changes. Files are
+ * replaced atomically; edits are serialised within the JVM and, through a lock file under the SDK
+ * home, between JVMs.
+ *
+ * <p>Reading a real project is lenient: a dataset or pipeline whose files are odd is reported as a
+ * {@link Diagnostic} naming its file ({@link #problems()}, {@link #scanDatasets()},
+ * {@link #readPipeline}) and the rest of the project still reads.
  */
 public final class ProjectFiles {
   public static final String INDEX = "pbt_project.yml";
+  /** A pipeline's workflow file, under its folder. */
+  public static final String WORKFLOW = "code/.prophecy/workflow.latest.json";
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
       .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
       .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
       .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR));
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectWriter PRETTY = JSON.writer(
+      new DefaultPrettyPrinter().withObjectIndenter(new DefaultIndenter("  ", "\n")));
   private static final Map<Path, ReentrantLock> LOCKS = new ConcurrentHashMap<>();
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+  private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT)
+      .withZone(ZoneOffset.UTC);
+  private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{\\$[^}]*}");
+  private static final Pattern SIMPLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+  /** dataset.json keys that are Prophecy's own, not format options. */
+  private static final Set<String> NOT_OPTIONS = Set.of("format", "path", "table", "description", "schema",
+      "datasetType", "useSchema", "activeTab", "isCatalogEnabled", "componentInfo");
 
   private final Path root;
   private final Path lockFile;
+  private final Clock clock;
 
   /**
    * @param root the working copy
    * @param lockFile the file that serialises edits between processes; outside the working copy
    */
   public ProjectFiles(Path root, Path lockFile) {
+    this(root, lockFile, Clock.systemUTC());
+  }
+
+  /** As {@link #ProjectFiles(Path, Path)}, with the clock that stamps {@code createdAt} and {@code modifiedAt}. */
+  public ProjectFiles(Path root, Path lockFile, Clock clock) {
     this.root = root.toAbsolutePath().normalize();
     this.lockFile = lockFile;
+    this.clock = clock;
   }
 
   public Path root() {
@@ -82,11 +124,13 @@ public final class ProjectFiles {
         "dependencies", "projectDependencies", "pipelineConfigurations", "flags")) {
       index.putObject(map);
     }
-    edit(existing -> {
-      if (existing != null) {
-        throw new ProphecyException(root.resolve(INDEX) + " exists already");
+    locked(() -> {
+      Path file = root.resolve(INDEX);
+      if (Files.exists(file)) {
+        throw new ProphecyException(file + " exists already");
       }
-      return index;
+      writeAtomically(file, YamlEmitter.document(index));
+      return null;
     });
   }
 
@@ -94,14 +138,7 @@ public final class ProjectFiles {
   public ObjectNode index() {
     Path file = root.resolve(INDEX);
     try {
-      JsonNode node = YAML.readTree(file.toFile());
-      if (node == null || !node.isObject()) {
-        throw new InvalidInputException(file.toString(), "is not a Prophecy project index: its top level is not a map");
-      }
-      return (ObjectNode) node;
-    } catch (JsonProcessingException e) {
-      throw new InvalidInputException(file.toString(), "is not valid YAML: " + e.getOriginalMessage()
-          + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"), e);
+      return parseIndex(Files.readString(file, StandardCharsets.UTF_8), file);
     } catch (IOException e) {
       if (!Files.exists(file)) {
         throw new InvalidInputException(file.toString(), "is missing: a Prophecy project folder has a " + INDEX);
@@ -109,6 +146,28 @@ public final class ProjectFiles {
       throw new ProphecyException("Cannot read " + file + ": " + e.getMessage(), e);
     }
   }
+
+  private static ObjectNode parseIndex(String text, Path file) {
+    try {
+      JsonNode node = YAML.readTree(text);
+      if (node == null || !node.isObject()) {
+        throw new InvalidInputException(file.toString(), "is not a Prophecy project index: its top level is not a map");
+      }
+      return (ObjectNode) node;
+    } catch (JsonProcessingException e) {
+      throw new InvalidInputException(file.toString(), "is not valid YAML: " + e.getOriginalMessage()
+          + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"), e);
+    }
+  }
+
+  /**
+   * Sets one value of the index by its key path, such as {@code ["version"]}, changing only its lines.
+   */
+  public void setIndexValue(List<String> path, JsonNode value) {
+    editIndex(List.of(new IndexEditor.Put(path, value)));
+  }
+
+  // ---------------------------------------------------------------------------------------------- pipelines
 
   /** The pipelines the index lists, by name. */
   public List<PipelineInfo> pipelines() {
@@ -129,20 +188,284 @@ public final class ProjectFiles {
     return out;
   }
 
-  /** The datasets the index lists, each read from its {@code dataset.json}. */
-  public List<DatasetSpec> datasets() {
-    List<DatasetSpec> out = new ArrayList<>();
-    for (var e : entries(index(), "datasets").entrySet()) {
-      String name = text(e.getValue(), "name").orElse(last(e.getKey()));
-      out.add(readDataset(name, e.getValue()));
+  /** The workflow file of a pipeline, listed or not. */
+  public Path workflowFile(String name) {
+    return root.resolve(pipelineKey(index(), name).orElse("pipelines/" + name)).resolve(WORKFLOW);
+  }
+
+  /** A pipeline's graph; empty when it is not on disk or its workflow file is not JSON ({@link #readPipeline} says why). */
+  public Optional<PipelineGraph> pipeline(String name) {
+    return readPipeline(name).graph();
+  }
+
+  /**
+   * Reads a pipeline's workflow file, reporting what is wrong with its files: listed in the index but
+   * missing on disk, on disk but not listed, not JSON (naming the line), a Source or Target without a
+   * {@code datasetId}, an unfilled {@code ${$...}} placeholder in a property.
+   */
+  public PipelineRead readPipeline(String name) {
+    ObjectNode index = index();
+    Optional<String> key = pipelineKey(index, name);
+    Path folder = root.resolve(key.orElse("pipelines/" + name));
+    Path file = folder.resolve(WORKFLOW);
+    String rel = relative(file);
+    List<Diagnostic> out = new ArrayList<>();
+    if (key.isEmpty()) {
+      if (!Files.exists(file)) {
+        out.add(Diagnostic.error(null, INDEX, "pipeline '" + name + "' is neither listed in " + INDEX + " nor on disk"));
+        return new PipelineRead(name, Optional.empty(), out);
+      }
+      out.add(Diagnostic.warning(null, relative(folder), "pipeline '" + name + "' is on disk but not listed in "
+          + INDEX + "; add it there for Prophecy to show it"));
     }
-    out.sort((x, y) -> x.name().compareTo(y.name()));
+    if (!Files.exists(file)) {
+      out.add(Diagnostic.error(null, rel, "is missing: " + INDEX + " lists pipeline '" + name + "'"));
+      return new PipelineRead(name, Optional.empty(), out);
+    }
+    JsonNode tree;
+    try {
+      tree = WorkflowWriter.readTree(Files.readString(file, StandardCharsets.UTF_8));
+    } catch (JsonProcessingException e) {
+      var at = e.getLocation();
+      String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+      out.add(Diagnostic.error(null, rel + (at == null ? "" : ":" + at.getLineNr()),
+          "is not valid JSON" + where + ": " + e.getOriginalMessage()));
+      return new PipelineRead(name, Optional.empty(), out);
+    } catch (IOException e) {
+      throw new ProphecyException("Cannot read " + file + ": " + e.getMessage(), e);
+    }
+    if (!tree.isObject()) {
+      out.add(Diagnostic.error(null, rel, "is not a workflow: its top level is not a JSON object"));
+      return new PipelineRead(name, Optional.empty(), out);
+    }
+    PipelineGraph graph = PipelineGraph.fromWorkflow(name, tree);
+    check(graph, rel, "", out);
+    return new PipelineRead(name, Optional.of(graph), out);
+  }
+
+  /** Source or Target gems without a dataset, and unfilled placeholders, in a graph and its subgraphs. */
+  private static void check(PipelineGraph graph, String file, String prefix, List<Diagnostic> out) {
+    for (Gem g : graph.gems()) {
+      String gem = prefix + g.name();
+      if ((g.spec() instanceof GemSpec.Source s && s.datasetId().isBlank())
+          || (g.spec() instanceof GemSpec.Target t && t.datasetId().isBlank())) {
+        out.add(Diagnostic.error(gem, file + ": properties.datasetId", "a " + g.component()
+            + " gem names no dataset (properties.datasetId is missing); choose the dataset it "
+            + (g.spec() instanceof GemSpec.Source ? "reads" : "writes")));
+      }
+      placeholders(gem, file, "properties", g.properties(), out);
+      g.subgraph().ifPresent(sub -> check(sub, file, gem + "/", out));
+    }
+  }
+
+  private static void placeholders(String gem, String file, String field, JsonNode node, List<Diagnostic> out) {
+    if (node.isTextual()) {
+      var m = PLACEHOLDER.matcher(node.asText());
+      if (m.find()) {
+        // Prophecy itself writes importLanguage this way; it does not change what the gem does.
+        boolean harmless = field.endsWith(".importLanguage");
+        out.add(new Diagnostic(harmless ? Diagnostic.Severity.INFO : Diagnostic.Severity.WARNING,
+            Optional.of(gem), Optional.of(file + ": " + field), "holds the unfilled placeholder " + m.group()
+                + (harmless ? "; Prophecy fills it with the pipeline's expression language" : "; give the value itself")));
+      }
+    } else if (node.isObject()) {
+      node.fields().forEachRemaining(e -> placeholders(gem, file, field + "." + e.getKey(), e.getValue(), out));
+    } else if (node.isArray()) {
+      for (int i = 0; i < node.size(); i++) {
+        placeholders(gem, file, field + "[" + i + "]", node.get(i), out);
+      }
+    }
+  }
+
+  /**
+   * Writes a pipeline: its workflow file, its {@code pbt_aspects.yml} (when absent) and its entry in the
+   * index, with the datasets its Source and Target gems read and write. An entry that exists keeps its
+   * author, creation time and keys this SDK does not know; {@code modifiedAt} changes only when the
+   * workflow does. Writing an unchanged pipeline changes no file.
+   *
+   * @param description the description to set; empty keeps the one the index has
+   */
+  public void putPipeline(PipelineGraph graph, String author, Optional<String> description) {
+    String name = Checks.name("pipeline.name", graph.name());
+    locked(() -> {
+      ObjectNode index = readIndexForEdit();
+      String key = pipelineKey(index, name).orElse("pipelines/" + name);
+      Path folder = root.resolve(key);
+      Path file = folder.resolve(WORKFLOW);
+      String text = WorkflowWriter.write(graph);
+      if (Files.exists(file) && readString(file).endsWith("\n")) {
+        text += "\n"; // keep the file's own convention
+      }
+      boolean changed = writeIfChanged(file, text);
+      ObjectNode meta = graph.metainfo();
+      String language = text(meta, "language").orElse(text(index, "language").orElse("python"));
+      Path aspects = folder.resolve("pbt_aspects.yml");
+      if (!Files.exists(aspects)) {
+        ObjectNode a = NODES.objectNode();
+        a.put("version", 1);
+        ArrayNode configurations = a.putArray("configurations");
+        configurations.add("default");
+        graph.configuration().instances().keySet().stream().filter(i -> !i.equals("default")).forEach(configurations::add);
+        if (!language.equals("scala")) {
+          a.putArray("dependencies");
+        }
+        a.putObject("pipelineVersion").put("version", "2");
+        writeAtomically(aspects, YamlEmitter.document(a));
+      }
+      JsonNode existing = index.path("pipelines").get(key);
+      boolean isNew = !(existing instanceof ObjectNode);
+      ObjectNode entry = isNew ? NODES.objectNode() : (ObjectNode) existing.deepCopy();
+      String now = STAMP.format(clock.instant());
+      entry.put("name", name);
+      if (description.isPresent() || !entry.has("description")) {
+        entry.put("description", description.orElse(""));
+      }
+      if (!entry.has("author")) {
+        entry.put("author", author);
+      }
+      entry.put("mode", text(meta, "mode").orElse("batch"));
+      if (!entry.has("artefactID")) {
+        entry.put("artefactID", "");
+      }
+      entry.put("language", language);
+      if (!entry.has("createdAt")) {
+        entry.put("createdAt", now);
+      }
+      if (isNew || changed) {
+        entry.put("modifiedAt", now);
+      }
+      ObjectNode datasets = entry.has("datasets") && entry.get("datasets").isObject()
+          ? (ObjectNode) entry.get("datasets") : entry.putObject("datasets");
+      TreeSet<String> inputs = new TreeSet<>();
+      TreeSet<String> outputs = new TreeSet<>();
+      TreeSet<String> subgraphs = new TreeSet<>();
+      datasetsOf(graph, inputs, outputs, subgraphs);
+      ArrayNode in = datasets.putArray("inputs");
+      inputs.forEach(in::add);
+      ArrayNode out = datasets.putArray("outputs");
+      outputs.forEach(out::add);
+      ArrayNode sg = entry.putArray("subgraphs");
+      subgraphs.forEach(sg::add);
+      if (!entry.has("dependencies")) {
+        entry.putObject("dependencies");
+      }
+      editIndexLocked(List.of(new IndexEditor.Put(List.of("pipelines", key), entry)));
+      return null;
+    });
+  }
+
+  private static void datasetsOf(PipelineGraph graph, Set<String> inputs, Set<String> outputs, Set<String> subgraphs) {
+    for (Gem g : graph.gems()) {
+      if (g.spec() instanceof GemSpec.Source s && !s.datasetId().isBlank()) {
+        inputs.add(datasetId(s.datasetId()));
+      } else if (g.spec() instanceof GemSpec.Target t && !t.datasetId().isBlank()) {
+        outputs.add(datasetId(t.datasetId()));
+      }
+      text(g.properties(), "externalId").filter(id -> id.startsWith("subgraphs/")).ifPresent(subgraphs::add);
+      g.subgraph().ifPresent(sub -> datasetsOf(sub, inputs, outputs, subgraphs));
+    }
+  }
+
+  private static String datasetId(String id) {
+    return id.startsWith("datasets/") ? id : "datasets/" + id;
+  }
+
+  /** Removes a pipeline's entry from the index and deletes its folder; returns whether it was listed or on disk. */
+  public boolean removePipeline(String name) {
+    return locked(() -> {
+      ObjectNode index = readIndexForEdit();
+      Optional<String> key = pipelineKey(index, name);
+      Path folder = root.resolve(key.orElse("pipelines/" + name));
+      boolean existed = key.isPresent() || Files.exists(folder);
+      if (key.isPresent()) {
+        editIndexLocked(List.of(new IndexEditor.Remove(List.of("pipelines", key.get()))));
+      }
+      deleteTree(folder);
+      return existed;
+    });
+  }
+
+  /** The key of a listed pipeline ({@code pipelines/<name>}), found by key or by its entry's name. */
+  private static Optional<String> pipelineKey(ObjectNode index, String name) {
+    JsonNode map = index.path("pipelines");
+    if (map.has("pipelines/" + name)) {
+      return Optional.of("pipelines/" + name);
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> it = map.fields(); it.hasNext(); ) {
+      var e = it.next();
+      if (text(e.getValue(), "name").filter(name::equals).isPresent() || last(e.getKey()).equals(name)) {
+        return Optional.of(e.getKey());
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Everything found wrong with the project's files: datasets that cannot be read, pipelines listed but
+   * missing, on disk but unlisted, unreadable, without datasets, or with unfilled placeholders. Each
+   * diagnostic names the file.
+   */
+  public List<Diagnostic> problems() {
+    List<Diagnostic> out = new ArrayList<>(scanDatasets().diagnostics());
+    ObjectNode index = index();
+    Set<String> listedFolders = new TreeSet<>();
+    for (var e : entries(index, "pipelines").entrySet()) {
+      String name = text(e.getValue(), "name").orElse(last(e.getKey()));
+      listedFolders.add(root.resolve(e.getKey()).normalize().toString());
+      out.addAll(readPipeline(name).diagnostics());
+    }
+    Path dir = root.resolve("pipelines");
+    if (Files.isDirectory(dir)) {
+      try (var list = Files.list(dir)) {
+        for (Path p : list.filter(Files::isDirectory).sorted().toList()) {
+          if (!listedFolders.contains(p.normalize().toString())) {
+            out.add(Diagnostic.warning(null, relative(p), "pipeline '" + p.getFileName() + "' is on disk but not listed in "
+                + INDEX + "; add it there for Prophecy to show it"));
+          }
+        }
+      } catch (IOException e) {
+        throw new ProphecyException("Cannot list " + dir + ": " + e.getMessage(), e);
+      }
+    }
     return out;
   }
 
+  // ----------------------------------------------------------------------------------------------- datasets
+
+  /** The datasets the index lists that can be read; {@link #scanDatasets()} also says which cannot. */
+  public List<DatasetSpec> datasets() {
+    return scanDatasets().items();
+  }
+
+  /**
+   * Reads every dataset the index lists from its {@code dataset.json}. One that cannot be read (missing
+   * file, not JSON, a name or format the SDK does not take) becomes a diagnostic naming its file.
+   */
+  public ProjectScan<DatasetSpec> scanDatasets() {
+    List<DatasetSpec> out = new ArrayList<>();
+    List<Diagnostic> problems = new ArrayList<>();
+    for (var e : entries(index(), "datasets").entrySet()) {
+      String name = text(e.getValue(), "name").orElse(last(e.getKey()));
+      try {
+        out.add(readDataset(name, e.getKey(), e.getValue()));
+      } catch (InvalidInputException x) {
+        String location = x.location().startsWith(root + java.io.File.separator)
+            ? x.location().substring(root.toString().length() + 1).replace('\\', '/') : x.location();
+        problems.add(Diagnostic.error(null, location, "dataset '" + name + "' cannot be read: " + detail(x)));
+      }
+    }
+    out.sort((x, y) -> x.name().compareTo(y.name()));
+    return new ProjectScan<>(out, problems);
+  }
+
+  /**
+   * A dataset by name.
+   *
+   * @throws InvalidInputException naming its file when it is listed but cannot be read
+   */
   public Optional<DatasetSpec> dataset(String name) {
     JsonNode entry = index().path("datasets").path("datasets/" + name);
-    return entry.isMissingNode() ? Optional.empty() : Optional.of(readDataset(name, entry));
+    return entry.isMissingNode() ? Optional.empty() : Optional.of(readDataset(name, "datasets/" + name, entry));
   }
 
   /** Writes a dataset's {@code default/configs/dataset.json} and its entry in the index. */
@@ -164,153 +487,189 @@ public final class ProjectFiles {
       f.putObject("metadata");
     }
     spec.options().forEach(config::put);
-    edit(index -> {
-      requireIndex(index);
-      writeAtomically(dir.resolve("pbt_aspects.yml"), "version: 1\n");
-      writeAtomically(dir.resolve("default/configs/dataset.json"), json(config));
-      ObjectNode entry = NODES.objectNode();
+    locked(() -> {
+      ObjectNode index = readIndexForEdit();
+      if (!Files.exists(dir.resolve("pbt_aspects.yml"))) {
+        writeAtomically(dir.resolve("pbt_aspects.yml"), "version: 1\n");
+      }
+      writeIfChanged(dir.resolve("default/configs/dataset.json"), json(config));
+      String key = "datasets/" + spec.name();
+      JsonNode existing = index.path("datasets").get(key);
+      ObjectNode entry = existing instanceof ObjectNode o ? o.deepCopy() : NODES.objectNode();
       entry.put("name", spec.name());
       entry.put("description", spec.description().orElse(""));
-      entry.put("author", author);
+      if (!entry.has("author")) {
+        entry.put("author", author);
+      }
+      if (!entry.has("createdAt")) {
+        entry.put("createdAt", STAMP.format(clock.instant()));
+      }
       entry.put("mode", "batch");
-      entry.putObject("physicalDatasets").putObject("default").put("datasetType", spec.isFile() ? "File" : "Table");
-      mapOf(index, "datasets").set("datasets/" + spec.name(), entry);
-      return index;
+      ObjectNode physical = entry.get("physicalDatasets") instanceof ObjectNode p ? p : entry.putObject("physicalDatasets");
+      ObjectNode byDefault = physical.get("default") instanceof ObjectNode d ? d : physical.putObject("default");
+      byDefault.put("datasetType", spec.isFile() ? "File" : "Table");
+      editIndexLocked(List.of(new IndexEditor.Put(List.of("datasets", key), entry)));
+      return null;
     });
   }
 
   /** Removes a dataset from the index and deletes its folder; returns whether it was listed. */
   public boolean removeDataset(String name) {
-    boolean[] removed = {false};
-    edit(index -> {
-      requireIndex(index);
-      removed[0] = mapOf(index, "datasets").remove("datasets/" + name) != null;
-      return index;
-    });
-    deleteTree(root.resolve("datasets").resolve(name));
-    return removed[0];
-  }
-
-  /** The jobs the index lists, keyed by name, as raw entries. */
-  public Map<String, JsonNode> jobs() {
-    Map<String, JsonNode> out = new java.util.TreeMap<>();
-    entries(index(), "jobs").forEach((key, entry) -> out.put(text(entry, "name").orElse(last(key)), entry));
-    return out;
-  }
-
-  /** Writes a job's entry in the index. */
-  /** Adds or replaces a pipeline's entry in the index. */
-  public void putPipelineEntry(String name, ObjectNode entry) {
-    edit(index -> {
-      requireIndex(index);
-      mapOf(index, "pipelines").set("pipelines/" + name, entry);
-      return index;
-    });
-  }
-
-  /** The index entry of a pipeline, if listed. */
-  public Optional<ObjectNode> pipelineEntry(String name) {
-    JsonNode e = entries(index(), "pipelines").get("pipelines/" + name);
-    return e instanceof ObjectNode o ? Optional.of(o) : Optional.empty();
-  }
-
-  public boolean removePipelineEntry(String name) {
-    boolean[] removed = {false};
-    edit(index -> {
-      requireIndex(index);
-      removed[0] = mapOf(index, "pipelines").remove("pipelines/" + name) != null;
-      return index;
-    });
-    return removed[0];
-  }
-
-  /** Writes a file under the working copy atomically, unless it holds these bytes already. */
-  public boolean writeIfChanged(String relative, String content) {
-    Path file = root.resolve(relative);
-    try {
-      if (Files.exists(file) && Files.readString(file, StandardCharsets.UTF_8).equals(content)) {
-        return false;
+    return locked(() -> {
+      ObjectNode index = readIndexForEdit();
+      boolean listed = index.path("datasets").has("datasets/" + name);
+      if (listed) {
+        editIndexLocked(List.of(new IndexEditor.Remove(List.of("datasets", "datasets/" + name))));
       }
-      Files.createDirectories(file.getParent());
-    } catch (IOException e) {
-      throw new ProphecyException("Cannot write " + file + ": " + e.getMessage(), e);
-    }
-    writeAtomically(file, content);
-    return true;
-  }
-
-  /** Deletes a folder of the working copy with everything in it. */
-  public void deleteFolder(String relative) {
-    deleteTree(root.resolve(relative));
-  }
-
-  public void putJob(String name, ObjectNode entry) {
-    edit(index -> {
-      requireIndex(index);
-      mapOf(index, "jobs").set("jobs/" + name, entry);
-      return index;
+      deleteTree(root.resolve("datasets").resolve(name));
+      return listed;
     });
   }
 
-  public boolean removeJob(String name) {
-    boolean[] removed = {false};
-    edit(index -> {
-      requireIndex(index);
-      removed[0] = mapOf(index, "jobs").remove("jobs/" + name) != null;
-      return index;
-    });
-    return removed[0];
-  }
-
-  public static ObjectNode newNode() {
-    return NODES.objectNode();
-  }
-
-  private DatasetSpec readDataset(String name, JsonNode entry) {
-    Path config = configOf(name, entry);
+  private DatasetSpec readDataset(String name, String key, JsonNode entry) {
+    Path config = configOf(key, entry);
     JsonNode node;
     try {
       node = JSON.readTree(config.toFile());
     } catch (NoSuchFileException e) {
       throw new InvalidInputException(config.toString(), "is missing: the index lists dataset '" + name + "'");
     } catch (JsonProcessingException e) {
-      throw new InvalidInputException(config.toString(), "is not valid JSON: " + e.getOriginalMessage(), e);
+      throw new InvalidInputException(config.toString(), "is not valid JSON: " + e.getOriginalMessage()
+          + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"), e);
     } catch (IOException e) {
       if (!Files.exists(config)) {
         throw new InvalidInputException(config.toString(), "is missing: the index lists dataset '" + name + "'");
       }
       throw new ProphecyException("Cannot read " + config + ": " + e.getMessage(), e);
     }
+    if (node == null || !node.isObject()) {
+      throw new InvalidInputException(config.toString(), "is not a dataset configuration: its top level is not a JSON object");
+    }
     DatasetSpec.Builder b = DatasetSpec.builder().name(name);
-    text(node, "format").ifPresentOrElse(b::format,
-        () -> { throw new InvalidInputException(config + ": format", "dataset '" + name + "' has no format"); });
-    text(node, "path").ifPresent(b::path);
-    text(node, "table").ifPresent(b::table);
-    text(entry, "description").filter(d -> !d.isBlank()).or(() -> text(node, "description")).ifPresent(b::description);
-    for (JsonNode f : node.path("schema").path("fields")) {
-      JsonNode type = f.path("type");
-      b.addSchema(new DatasetSpec.Column(f.path("name").asText(), type.isTextual() ? type.asText() : type.toString(),
-          f.path("nullable").asBoolean(true)));
+    String format = text(node, "format").orElseThrow(
+        () -> new InvalidInputException(config + ": format", "dataset '" + name + "' has no format"));
+    b.format(format);
+    Set<String> consumed = new TreeSet<>(NOT_OPTIONS);
+    Optional<String> table = tableOf(node, format, consumed);
+    table.ifPresent(b::table);
+    if (!consumed.contains("path:database")) {
+      text(node, "path").filter(p -> !p.isBlank()).ifPresent(b::path);
+    }
+    text(entry, "description").filter(d -> !d.isBlank()).or(() -> text(node, "description").filter(d -> !d.isBlank()))
+        .ifPresent(b::description);
+    JsonNode schema = node.path("schema");
+    if (schema.isTextual()) {
+      try {
+        JsonNode parsed = JSON.readTree(schema.asText());
+        schema = parsed != null && parsed.isObject() ? parsed : schema;
+      } catch (JsonProcessingException e) {
+        // not JSON: a schema name, as Snowflake datasets hold; kept as an option below
+      }
+    }
+    if (schema.isObject()) {
+      for (JsonNode f : schema.path("fields")) {
+        b.addSchema(new DatasetSpec.Column(f.path("name").asText(), sparkType(f.path("type")), f.path("nullable").asBoolean(true)));
+      }
+    } else if (schema.isTextual()) {
+      b.putOptions("schema", schema.asText());
     }
     for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
       var field = it.next();
-      String k = field.getKey();
-      if (List.of("format", "path", "table", "description", "schema").contains(k) || field.getValue().isNull()
-          || field.getValue().isContainerNode()) {
+      if (consumed.contains(field.getKey()) || field.getValue().isNull() || field.getValue().isContainerNode()) {
         continue;
       }
-      b.putOptions(k, field.getValue().asText());
+      b.putOptions(field.getKey(), field.getValue().asText());
     }
     try {
       return b.build();
     } catch (InvalidInputException e) {
-      throw new InvalidInputException(config + ": " + e.location(), e.getMessage(), e);
+      throw new InvalidInputException(config + ": " + e.location(), detail(e), e);
+    }
+  }
+
+  /** An exception's message without the location it starts with. */
+  private static String detail(InvalidInputException e) {
+    String m = e.getMessage();
+    String prefix = e.location() + ": ";
+    return m.startsWith(prefix) ? m.substring(prefix.length()) : m;
+  }
+
+  /**
+   * The table of a table dataset: {@code table}, {@code dbtable}, {@code jdbcTable} or {@code tableName};
+   * a catalogTable names its database in {@code database} or {@code path} (and its catalog in
+   * {@code catalog} when {@code isCatalogEnabled}). Other formats keep {@code database} as an option
+   * (Snowflake's, for one, also has a schema name between database and table).
+   */
+  private static Optional<String> tableOf(JsonNode node, String format, Set<String> consumed) {
+    Optional<String> direct = text(node, "table").filter(t -> !t.isBlank());
+    if (direct.isPresent()) {
+      return direct;
+    }
+    for (String k : List.of("dbtable", "jdbcTable")) {
+      Optional<String> t = text(node, k).filter(s -> !s.isBlank());
+      if (t.isPresent()) {
+        consumed.add(k);
+        return t;
+      }
+    }
+    Optional<String> name = text(node, "tableName").filter(s -> !s.isBlank());
+    if (name.isEmpty()) {
+      return Optional.empty();
+    }
+    consumed.add("tableName");
+    List<String> parts = new ArrayList<>();
+    if (format.equalsIgnoreCase("catalogTable")) {
+      if (node.path("isCatalogEnabled").asBoolean(false)) {
+        text(node, "catalog").filter(s -> !s.isBlank()).ifPresent(parts::add);
+      }
+      consumed.add("catalog");
+      Optional<String> database = text(node, "database").filter(s -> !s.isBlank());
+      if (database.isPresent()) {
+        consumed.add("database");
+      } else {
+        database = text(node, "path").filter(s -> !s.isBlank());
+        consumed.add("path");
+        consumed.add("path:database");
+      }
+      database.ifPresent(parts::add);
+    }
+    parts.add(name.get());
+    return Optional.of(String.join(".", parts));
+  }
+
+  /** A Spark schema type as SQL: a name as it is, a nested struct, array or map JSON as {@code struct<...>}. */
+  static String sparkType(JsonNode type) {
+    if (type.isTextual()) {
+      return type.asText();
+    }
+    if (!type.isObject()) {
+      return type.toString();
+    }
+    String kind = type.path("type").asText("");
+    switch (kind) {
+      case "struct" -> {
+        List<String> fields = new ArrayList<>();
+        for (JsonNode f : type.path("fields")) {
+          String n = f.path("name").asText();
+          fields.add((SIMPLE_NAME.matcher(n).matches() ? n : "`" + n.replace("`", "``") + "`") + ":" + sparkType(f.path("type")));
+        }
+        return "struct<" + String.join(",", fields) + ">";
+      }
+      case "array" -> {
+        return "array<" + sparkType(type.path("elementType")) + ">";
+      }
+      case "map" -> {
+        return "map<" + sparkType(type.path("keyType")) + "," + sparkType(type.path("valueType")) + ">";
+      }
+      default -> {
+        return type.has("sqlType") ? sparkType(type.get("sqlType")) : type.toString();
+      }
     }
   }
 
   /** The dataset's config file: the default fabric's, else the first physical dataset's. */
-  private Path configOf(String name, JsonNode entry) {
-    Path dir = root.resolve("datasets").resolve(name);
+  private Path configOf(String key, JsonNode entry) {
+    Path dir = root.resolve(key.startsWith("datasets/") ? key : "datasets/" + key);
     Path byDefault = dir.resolve("default/configs/dataset.json");
     if (Files.exists(byDefault)) {
       return byDefault;
@@ -324,29 +683,143 @@ public final class ProjectFiles {
     return byDefault;
   }
 
-  private void requireIndex(ObjectNode index) {
-    if (index == null) {
-      throw new InvalidInputException(root.resolve(INDEX).toString(), "is missing: a Prophecy project folder has a " + INDEX);
+  // --------------------------------------------------------------------------------------------------- jobs
+
+  /** The jobs the index lists, keyed by name, as raw entries. */
+  public Map<String, JsonNode> jobs() {
+    Map<String, JsonNode> out = new java.util.TreeMap<>();
+    entries(index(), "jobs").forEach((key, entry) -> out.put(text(entry, "name").orElse(last(key)), entry));
+    return out;
+  }
+
+  /** Writes a job's entry in the index. */
+  public void putJob(String name, ObjectNode entry) {
+    editIndex(List.of(new IndexEditor.Put(List.of("jobs", "jobs/" + name), entry)));
+  }
+
+  public boolean removeJob(String name) {
+    return locked(() -> {
+      ObjectNode index = readIndexForEdit();
+      boolean listed = index.path("jobs").has("jobs/" + name);
+      if (listed) {
+        editIndexLocked(List.of(new IndexEditor.Remove(List.of("jobs", "jobs/" + name))));
+      }
+      return listed;
+    });
+  }
+
+  public static ObjectNode newNode() {
+    return NODES.objectNode();
+  }
+
+  // ------------------------------------------------------------------------------------------ index editing
+
+  private ObjectNode readIndexForEdit() {
+    Path file = root.resolve(INDEX);
+    if (!Files.exists(file)) {
+      throw new InvalidInputException(file.toString(), "is missing: a Prophecy project folder has a " + INDEX);
+    }
+    return index();
+  }
+
+  private void editIndex(List<IndexEditor.Change> changes) {
+    locked(() -> {
+      readIndexForEdit();
+      editIndexLocked(changes);
+      return null;
+    });
+  }
+
+  /** Applies changes to the index file, in place where it can; the caller holds the lock. */
+  private void editIndexLocked(List<IndexEditor.Change> changes) {
+    Path file = root.resolve(INDEX);
+    String text = readString(file);
+    String next = edited(text, parseIndex(text, file), changes);
+    writeIfChanged(file, next);
+  }
+
+  /**
+   * The index text with the changes made: edited in place when the result reads back as the changed
+   * tree, else the changed tree written whole in Prophecy's style.
+   */
+  static String edited(String text, ObjectNode tree, List<IndexEditor.Change> changes) {
+    ObjectNode expected = tree.deepCopy();
+    changes.forEach(c -> c.apply(expected));
+    ObjectNode current = tree.deepCopy();
+    Optional<String> out = Optional.of(text);
+    for (IndexEditor.Change c : changes) {
+      if (out.isEmpty()) {
+        break;
+      }
+      out = IndexEditor.apply(out.get(), current, c);
+      c.apply(current);
+    }
+    if (out.isPresent() && readsAs(out.get(), expected)) {
+      return out.get();
+    }
+    String whole = YamlEmitter.document(expected);
+    if (readsAs(whole, expected)) {
+      return whole;
+    }
+    try {
+      return YAML.writeValueAsString(expected);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
     }
   }
 
-  /** Reads the index (null when absent), applies the change and writes the result, under the project's lock. */
-  private void edit(Function<ObjectNode, ObjectNode> change) {
+  private static boolean readsAs(String text, ObjectNode expected) {
+    try {
+      return expected.equals(YAML.readTree(text));
+    } catch (JsonProcessingException e) {
+      return false;
+    }
+  }
+
+  /** Runs under the project's lock: within the JVM and, through the lock file, between processes. */
+  private <T> T locked(Callable<T> work) {
     ReentrantLock lock = LOCKS.computeIfAbsent(root, r -> new ReentrantLock());
     lock.lock();
     try {
       Files.createDirectories(lockFile.toAbsolutePath().getParent());
       try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
           FileLock held = ch.lock()) {
-        ObjectNode current = Files.exists(root.resolve(INDEX)) ? index() : null;
-        ObjectNode next = change.apply(current);
-        writeAtomically(root.resolve(INDEX), YAML.writeValueAsString(next));
+        return work.call();
       }
     } catch (IOException e) {
+      throw new ProphecyException("Cannot write the project files in " + root + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
       throw new ProphecyException("Cannot write the project files in " + root + ": " + e.getMessage(), e);
     } finally {
       lock.unlock();
     }
+  }
+
+  // ------------------------------------------------------------------------------------------------- files
+
+  private static String readString(Path file) {
+    try {
+      return Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new ProphecyException("Cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Writes the file unless it holds this content already; returns whether it wrote. */
+  private static boolean writeIfChanged(Path file, String content) {
+    if (Files.exists(file)) {
+      try {
+        if (java.util.Arrays.equals(Files.readAllBytes(file), content.getBytes(StandardCharsets.UTF_8))) {
+          return false;
+        }
+      } catch (IOException e) {
+        throw new ProphecyException("Cannot read " + file + ": " + e.getMessage(), e);
+      }
+    }
+    writeAtomically(file, content);
+    return true;
   }
 
   private static void writeAtomically(Path file, String content) {
@@ -370,7 +843,7 @@ public final class ProjectFiles {
 
   private static String json(JsonNode node) {
     try {
-      return JSON.writeValueAsString(node) + "\n";
+      return PRETTY.writeValueAsString(node) + "\n";
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
@@ -389,16 +862,14 @@ public final class ProjectFiles {
     }
   }
 
-  private static ObjectNode mapOf(ObjectNode index, String key) {
-    JsonNode node = index.get(key);
-    if (node instanceof ObjectNode o) {
-      return o;
-    }
-    return index.putObject(key); // absent or empty (null) in the file
+  /** A path under the project, as the project names it ({@code pipelines/daily/...}, with {@code /}). */
+  private String relative(Path p) {
+    Path abs = p.toAbsolutePath().normalize();
+    return abs.startsWith(root) ? root.relativize(abs).toString().replace('\\', '/') : abs.toString();
   }
 
   private static Map<String, JsonNode> entries(ObjectNode index, String key) {
-    Map<String, JsonNode> out = new java.util.LinkedHashMap<>();
+    Map<String, JsonNode> out = new LinkedHashMap<>();
     JsonNode map = index.path(key);
     for (Iterator<Map.Entry<String, JsonNode>> it = map.fields(); it.hasNext(); ) {
       var e = it.next();
