@@ -47,9 +47,14 @@ final class CodeText {
     String out = USER_INFO_PASSWORD.matcher(value).replaceAll("$1@");
     Matcher m = SECRET_PARAMETER.matcher(out);
     StringBuilder sb = new StringBuilder();
+    boolean removed = false;
     while (m.find()) {
       // keep the separator unless it starts the query: "?password=x&a=b" becomes "?a=b" below
       m.appendReplacement(sb, Matcher.quoteReplacement(m.group(1)));
+      removed = true;
+    }
+    if (!removed) {
+      return out; // a value such as the separator ";" is left as it is
     }
     m.appendTail(sb);
     return sb.toString().replace("?&", "?").replace("&&", "&").replace(";;", ";").replaceAll("[?&;]$", "");

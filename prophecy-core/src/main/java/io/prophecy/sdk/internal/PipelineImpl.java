@@ -108,6 +108,7 @@ final class PipelineImpl implements Pipeline {
       }
       PipelinesImpl.requireNoErrors(graph, lookup(files));
       files.putPipeline(graph, actor, java.util.Optional.empty());
+      writeCode(files, graph, info.language().orElse(project.info.spec().language().name()));
       return files.pipelines().stream().filter(p -> p.name().equals(info.name())).findFirst().orElseThrow();
     });
     return new PipelineImpl(project, updated);
@@ -126,6 +127,15 @@ final class PipelineImpl implements Pipeline {
       files.removePipeline(info.name());
       return null;
     });
+  }
+
+  /** Writes the pipeline's generated code (PySpark or Scala, as the project's language) beside its workflow. */
+  static void writeCode(io.prophecy.sdk.internal.project.ProjectFiles files, PipelineGraph graph, String language) {
+    if (language.equalsIgnoreCase("sql")) {
+      return; // a SQL project's pipelines are Spark SQL, compiled when they run (Pipeline.sparkSql())
+    }
+    var code = io.prophecy.sdk.codegen.ProjectCode.of(graph, lookup(files), language);
+    files.putPipelineCode(graph.name(), code.files(), code.owned());
   }
 
   static boolean listed(io.prophecy.sdk.internal.project.ProjectFiles files, String name) {

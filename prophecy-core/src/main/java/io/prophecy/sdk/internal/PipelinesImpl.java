@@ -24,13 +24,13 @@ final class PipelinesImpl implements Pipelines {
 
   @Override
   public Pipeline create(String name, Consumer<PipelineBuilder> steps) {
-    PipelineBuilder b = PipelineGraph.builder(name).language(codeLanguage());
+    PipelineBuilder b = PipelineGraph.builder(name).language(codeLanguage().equals("scala") ? "scala" : "python");
     steps.accept(b);
     return create(b.build());
   }
 
   private String codeLanguage() {
-    return project.info.spec().language().name().toLowerCase(Locale.ROOT).equals("scala") ? "scala" : "python";
+    return project.info.spec().language().name().toLowerCase(Locale.ROOT);
   }
 
   @Override
@@ -47,6 +47,7 @@ final class PipelinesImpl implements Pipelines {
       }
       requireNoErrors(graph, PipelineImpl.lookup(files));
       files.putPipeline(graph, actor, java.util.Optional.empty());
+      PipelineImpl.writeCode(files, graph, codeLanguage());
       return info(graph.name());
     });
     return new PipelineImpl(project, info);

@@ -133,7 +133,9 @@ class PipelineModelTest {
         OPTIONS (`path` '/data/orders.csv');
         """);
     String query = SparkSqlCompiler.query(daily(), DATASETS, "By_Country");
-    assertThat(query).startsWith("WITH `Paid` AS (").endsWith("GROUP BY country").contains("amount >= 10");
+    // the Source gems are named otherwise than their tables: the query names them by the gems' names
+    assertThat(query).startsWith("WITH `Orders` AS (\n  SELECT * FROM `orders`\n),\n`Customers` AS (\n"
+        + "  SELECT * FROM `customers`\n),\n`Paid` AS (").endsWith("GROUP BY country").contains("amount >= 10");
   }
 
   @Test

@@ -370,6 +370,53 @@ public final class ProjectFiles {
     return id.startsWith("datasets/") ? id : "datasets/" + id;
   }
 
+  /**
+   * Writes a pipeline's generated code into its {@code code/} folder: each file unless it holds the same
+   * bytes already. In the folders the generator owns (a gem per file), files it no longer makes are
+   * removed, so a deleted gem leaves no code behind; other files (a README, tests) are left alone.
+   *
+   * @param files the generated files, by path relative to {@code pipelines/<name>/code/}
+   * @param owned folders, relative to {@code code/}, whose content is wholly generated
+   * @return the paths, relative to the project, that were written or removed
+   */
+  public List<String> putPipelineCode(String name, java.util.SortedMap<String, String> files, List<String> owned) {
+    return locked(() -> {
+      Path code = root.resolve(pipelineKey(readIndexForEdit(), name).orElse("pipelines/" + name)).resolve("code");
+      List<String> changed = new ArrayList<>();
+      for (var e : files.entrySet()) {
+        Path file = code.resolve(e.getKey()).normalize();
+        if (!file.startsWith(code)) {
+          throw new ProphecyException("generated path '" + e.getKey() + "' leaves the pipeline's code folder");
+        }
+        if (writeIfChanged(file, e.getValue())) {
+          changed.add(relative(file));
+        }
+      }
+      for (String folder : owned) {
+        Path dir = code.resolve(folder).normalize();
+        if (!dir.startsWith(code) || !Files.isDirectory(dir)) {
+          continue;
+        }
+        try (var walk = Files.walk(dir)) {
+          for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            String rel = code.relativize(p).toString().replace('\\', '/');
+            if (Files.isRegularFile(p) && !files.containsKey(rel)) {
+              Files.delete(p);
+              changed.add(relative(p));
+            } else if (Files.isDirectory(p) && !p.equals(dir)) {
+              try (var left = Files.list(p)) {
+                if (left.findAny().isEmpty()) {
+                  Files.delete(p);
+                }
+              }
+            }
+          }
+        }
+      }
+      return changed;
+    });
+  }
+
   /** Removes a pipeline's entry from the index and deletes its folder; returns whether it was listed or on disk. */
   public boolean removePipeline(String name) {
     return locked(() -> {
