@@ -28,7 +28,7 @@ class PipelinesApiTest {
 
   @BeforeEach
   void open() {
-    prophecy = Prophecy.builder().home(home).build();
+    prophecy = Prophecy.builder().home(home).register(new io.prophecy.sdk.testing.TestFabricProvider()).build();
     team = prophecy.as(prophecy.users().create("alice@example.com")).teams().create("analytics");
   }
 
@@ -111,6 +111,31 @@ class PipelinesApiTest {
     assertThat(folder).doesNotExist();
     assertThat(shop.pipelines().list()).isEmpty();
     assertThat(Files.readString(shop.workingCopy().resolve("pbt_project.yml"))).doesNotContain("pipelines/daily");
+  }
+
+  @Test
+  void aDatasetHasAPhysicalDatasetPerFabricInProphecysLayout() throws Exception {
+    Project shop = shop(ProjectSpec.Language.PYTHON);
+    Fabric dev = team.fabrics().create(TenancyContract.testFabric("dev"));
+    Fabric prod = team.fabrics().create(TenancyContract.testFabric("prod"));
+    Dataset orders = shop.datasets().get("orders");
+    DatasetSpec onDev = DatasetSpec.builder().name("orders").format("parquet").path("/mnt/dev/orders")
+        .addSchema(Column.of("id", "long")).build();
+    orders.putForFabric(dev, onDev);
+
+    Path file = shop.workingCopy().resolve("datasets/orders/dev/configs/dataset.json");
+    assertThat(file).content().contains("\"format\" : \"parquet\"", "/mnt/dev/orders");
+    assertThat(shop.workingCopy().resolve("datasets/orders/default/configs/dataset.json")).content()
+        .contains("data/orders.csv");
+    String index = Files.readString(shop.workingCopy().resolve("pbt_project.yml"));
+    assertThat(index).contains("fabricId: " + dev.info().id());
+    assertThat(orders.specFor(dev)).isEqualTo(onDev);
+    assertThat(orders.specFor(prod)).isEqualTo(orders.spec());
+    assertThat(shop.datasets().get("orders").spec().format()).isEqualTo("csv");
+
+    assertThatThrownBy(() -> orders.putForFabric(dev, DatasetSpec.builder().name("other").format("csv").path("x.csv").build()))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("keeps the dataset's name");
+    assertThat(file).content().contains("/mnt/dev/orders");
   }
 
   @Test

@@ -3,9 +3,13 @@ package io.prophecy.sdk.internal;
 import io.prophecy.sdk.ConflictException;
 import io.prophecy.sdk.Dataset;
 import io.prophecy.sdk.Datasets;
+import io.prophecy.sdk.Fabric;
+import io.prophecy.sdk.InvalidInputException;
 import io.prophecy.sdk.NotFoundException;
+import io.prophecy.sdk.internal.project.ProjectFiles;
 import io.prophecy.sdk.model.DatasetSpec;
 import java.util.List;
+import java.util.Optional;
 
 /** A project's datasets, in its working copy. */
 final class DatasetsImpl implements Datasets {
@@ -58,6 +62,39 @@ final class DatasetsImpl implements Datasets {
     @Override
     public DatasetSpec spec() {
       return spec;
+    }
+
+    @Override
+    public DatasetSpec specFor(Fabric fabric) {
+      project.requireVisible();
+      String fabricName = fabric.info().name();
+      return project.files().dataset(spec.name(), fabricName).orElseThrow(() -> new NotFoundException("Dataset '"
+          + spec.name() + "' of project '" + project.info.name() + "' was deleted"));
+    }
+
+    @Override
+    public Dataset putForFabric(Fabric fabric, DatasetSpec physical) {
+      if (!physical.name().equals(spec.name())) {
+        throw new InvalidInputException("dataset.name", "the physical dataset is named '" + physical.name()
+            + "', not '" + spec.name() + "'; a fabric's physical dataset keeps the dataset's name");
+      }
+      String actor = project.team.user.email();
+      project.engine.mutate(actor, "dataset.update", project.target() + "/dataset:" + spec.name(), tx -> {
+        project.requireVisible(tx.c);
+        String fabricName = fabric.info().name();
+        tx.team(project.team.info.id()).detail("fabric=" + fabricName + " format=" + physical.format());
+        if (fabricName.equals(ProjectFiles.DEFAULT_FABRIC)) {
+          throw new InvalidInputException("fabric.name", "a fabric named 'default' cannot have a physical dataset of "
+              + "its own: Prophecy's 'default' folder serves every fabric; rename the fabric");
+        }
+        var files = project.files();
+        if (files.dataset(spec.name()).isEmpty()) {
+          throw new NotFoundException("Dataset '" + spec.name() + "' of project '" + project.info.name() + "' was deleted");
+        }
+        files.putDataset(physical, actor, fabricName, Optional.of(fabric.info().id()));
+        return null;
+      });
+      return this;
     }
 
     @Override

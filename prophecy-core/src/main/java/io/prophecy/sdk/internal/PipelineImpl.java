@@ -30,8 +30,17 @@ final class PipelineImpl implements Pipeline {
 
   /** The project's datasets by name, for gems that name them as {@code datasets/<name>}. */
   static DatasetLookup lookup(ProjectFiles files) {
+    return lookup(files.datasets());
+  }
+
+  /** The datasets as a fabric sees them: its own physical datasets where the project has them. */
+  static DatasetLookup lookup(ProjectFiles files, String fabric) {
+    return lookup(files.datasets(fabric));
+  }
+
+  private static DatasetLookup lookup(List<DatasetSpec> datasets) {
     Map<String, DatasetSpec> byName = new TreeMap<>();
-    for (DatasetSpec d : files.datasets()) {
+    for (DatasetSpec d : datasets) {
       byName.put(d.name(), d);
     }
     return id -> Optional.ofNullable(byName.get(DatasetLookup.nameOf(id)));

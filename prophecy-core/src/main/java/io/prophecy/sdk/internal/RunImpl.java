@@ -98,7 +98,7 @@ final class RunImpl implements Run {
     } catch (IllegalArgumentException e) {
       throw new InvalidInputException("runOptions.config", e.getMessage());
     }
-    DatasetLookup lookup = resolvedLookup(PipelineImpl.lookup(files), files.root(), fabric.info().spec().settings(),
+    DatasetLookup lookup = resolvedLookup(PipelineImpl.lookup(files, fabric.info().name()), files.root(), fabric.info().spec().settings(),
         graph, config);
     List<GemSql> steps = SparkSqlCompiler.steps(graph, lookup, config, Map.of());
     return new Prepared(plan(graph.name(), steps, options.interims(), options.sampleRows()));
@@ -352,7 +352,7 @@ final class RunImpl implements Run {
     PipelineGraph graph = pipeline.graph();
     var files = pipeline.project.files();
     Map<String, String> config = graph.configuration().values(Optional.empty(), Map.of());
-    DatasetLookup lookup = resolvedLookup(PipelineImpl.lookup(files), files.root(), fabric.info().spec().settings(),
+    DatasetLookup lookup = resolvedLookup(PipelineImpl.lookup(files, fabric.info().name()), files.root(), fabric.info().spec().settings(),
         graph, config);
     List<GemSql> steps;
     try {

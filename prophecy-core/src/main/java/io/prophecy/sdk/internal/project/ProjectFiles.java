@@ -485,16 +485,28 @@ public final class ProjectFiles {
   }
 
   /**
+   * The datasets as one fabric sees them: each one's physical dataset for that fabric
+   * ({@code datasets/<name>/<fabric>/configs/dataset.json}) where the project has one, else its default.
+   */
+  public List<DatasetSpec> datasets(String fabric) {
+    return scanDatasets(Optional.of(fabric)).items();
+  }
+
+  /**
    * Reads every dataset the index lists from its {@code dataset.json}. One that cannot be read (missing
    * file, not JSON, a name or format the SDK does not take) becomes a diagnostic naming its file.
    */
   public ProjectScan<DatasetSpec> scanDatasets() {
+    return scanDatasets(Optional.empty());
+  }
+
+  private ProjectScan<DatasetSpec> scanDatasets(Optional<String> fabric) {
     List<DatasetSpec> out = new ArrayList<>();
     List<Diagnostic> problems = new ArrayList<>();
     for (var e : entries(index(), "datasets").entrySet()) {
       String name = text(e.getValue(), "name").orElse(last(e.getKey()));
       try {
-        out.add(readDataset(name, e.getKey(), e.getValue()));
+        out.add(readDataset(name, e.getKey(), e.getValue(), fabric));
       } catch (InvalidInputException x) {
         String location = x.location().startsWith(root + java.io.File.separator)
             ? x.location().substring(root.toString().length() + 1).replace('\\', '/') : x.location();
@@ -512,11 +524,29 @@ public final class ProjectFiles {
    */
   public Optional<DatasetSpec> dataset(String name) {
     JsonNode entry = index().path("datasets").path("datasets/" + name);
-    return entry.isMissingNode() ? Optional.empty() : Optional.of(readDataset(name, "datasets/" + name, entry));
+    return entry.isMissingNode() ? Optional.empty() : Optional.of(readDataset(name, "datasets/" + name, entry, Optional.empty()));
+  }
+
+  /** A dataset as one fabric sees it: its physical dataset for that fabric, else the default. */
+  public Optional<DatasetSpec> dataset(String name, String fabric) {
+    JsonNode entry = index().path("datasets").path("datasets/" + name);
+    return entry.isMissingNode() ? Optional.empty() : Optional.of(readDataset(name, "datasets/" + name, entry, Optional.of(fabric)));
   }
 
   /** Writes a dataset's {@code default/configs/dataset.json} and its entry in the index. */
   public void putDataset(DatasetSpec spec, String author) {
+    putDataset(spec, author, DEFAULT_FABRIC, Optional.empty());
+  }
+
+  /** The folder and {@code physicalDatasets} key of the physical dataset that serves every fabric without its own. */
+  public static final String DEFAULT_FABRIC = "default";
+
+  /**
+   * Writes a dataset's physical dataset for one fabric, {@code <name>/<fabric>/configs/dataset.json}, and
+   * its {@code physicalDatasets.<fabric>} entry ({@code fabricId}, {@code datasetType}) in the index.
+   * Other fabrics' physical datasets are left as they are.
+   */
+  public void putDataset(DatasetSpec spec, String author, String fabric, Optional<String> fabricId) {
     Path dir = root.resolve("datasets").resolve(spec.name());
     ObjectNode config = NODES.objectNode();
     config.put("format", spec.format());
@@ -539,7 +569,7 @@ public final class ProjectFiles {
       if (!Files.exists(dir.resolve("pbt_aspects.yml"))) {
         writeAtomically(dir.resolve("pbt_aspects.yml"), "version: 1\n");
       }
-      writeIfChanged(dir.resolve("default/configs/dataset.json"), json(config));
+      writeIfChanged(dir.resolve(fabric).resolve("configs/dataset.json"), json(config));
       String key = "datasets/" + spec.name();
       JsonNode existing = index.path("datasets").get(key);
       ObjectNode entry = existing instanceof ObjectNode o ? o.deepCopy() : NODES.objectNode();
@@ -553,8 +583,9 @@ public final class ProjectFiles {
       }
       entry.put("mode", "batch");
       ObjectNode physical = entry.get("physicalDatasets") instanceof ObjectNode p ? p : entry.putObject("physicalDatasets");
-      ObjectNode byDefault = physical.get("default") instanceof ObjectNode d ? d : physical.putObject("default");
-      byDefault.put("datasetType", spec.isFile() ? "File" : "Table");
+      ObjectNode forFabric = physical.get(fabric) instanceof ObjectNode d ? d : physical.putObject(fabric);
+      fabricId.ifPresent(id -> forFabric.put("fabricId", id));
+      forFabric.put("datasetType", spec.isFile() ? "File" : "Table");
       editIndexLocked(List.of(new IndexEditor.Put(List.of("datasets", key), entry)));
       return null;
     });
@@ -573,8 +604,8 @@ public final class ProjectFiles {
     });
   }
 
-  private DatasetSpec readDataset(String name, String key, JsonNode entry) {
-    Path config = configOf(key, entry);
+  private DatasetSpec readDataset(String name, String key, JsonNode entry, Optional<String> fabric) {
+    Path config = configOf(key, entry, fabric);
     JsonNode node;
     try {
       node = JSON.readTree(config.toFile());
@@ -715,8 +746,14 @@ public final class ProjectFiles {
   }
 
   /** The dataset's config file: the default fabric's, else the first physical dataset's. */
-  private Path configOf(String key, JsonNode entry) {
+  private Path configOf(String key, JsonNode entry, Optional<String> fabric) {
     Path dir = root.resolve(key.startsWith("datasets/") ? key : "datasets/" + key);
+    if (fabric.isPresent()) {
+      Path own = dir.resolve(fabric.get()).resolve("configs/dataset.json");
+      if (Files.exists(own)) {
+        return own;
+      }
+    }
     Path byDefault = dir.resolve("default/configs/dataset.json");
     if (Files.exists(byDefault)) {
       return byDefault;
