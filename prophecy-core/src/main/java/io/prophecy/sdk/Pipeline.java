@@ -34,6 +34,14 @@ public interface Pipeline {
   /** The pipeline as a readable Spark SQL script: a temporary view per gem, then the writes. */
   String sparkSql();
 
+  /**
+   * The newest runs of this pipeline, newest first, with their per-gem row counts and durations (samples
+   * are not part of the history).
+   *
+   * @param limit how many, 1 to 10,000
+   */
+  List<io.prophecy.sdk.model.RunRecord> runs(int limit);
+
   /** Runs the pipeline interactively on a fabric with the default options: samples on every gem. */
   default Run run(Fabric fabric) {
     return run(fabric, RunOptions.defaults());

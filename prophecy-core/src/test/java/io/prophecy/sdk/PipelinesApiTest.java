@@ -139,6 +139,24 @@ class PipelinesApiTest {
   }
 
   @Test
+  void aRunOnAFabricThatCannotRunPipelinesFailsClearlyAndIsKeptInTheHistory() throws Exception {
+    Project shop = shop(ProjectSpec.Language.PYTHON);
+    Fabric dev = team.fabrics().create(TenancyContract.testFabric("dev"));
+    dev.credentials().set(TenancyContract.creds("alice@example.com", "t1"));
+    Pipeline daily = shop.pipelines().create("daily", daily(true));
+    Pipeline other = shop.pipelines().create("other", p -> p.source("Orders", "orders").limit("First", "Orders", 5));
+
+    Run run = daily.run(dev).await();
+    assertThat(run.status()).isEqualTo(io.prophecy.sdk.model.RunRecord.Status.FAILED);
+    assertThat(run.failure()).hasValueSatisfying(f -> assertThat(f.message()).contains("do not run pipelines"));
+    assertThat(daily.runs(5)).extracting(io.prophecy.sdk.model.RunRecord::id).containsExactly(run.id());
+    assertThat(daily.runs(5).get(0).status()).isEqualTo(io.prophecy.sdk.model.RunRecord.Status.FAILED);
+    assertThat(other.runs(5)).isEmpty();
+    assertThat(shop.runs(5)).extracting(io.prophecy.sdk.model.RunRecord::pipeline).containsExactly("daily");
+    assertThatThrownBy(() -> daily.runs(0)).isInstanceOf(InvalidInputException.class);
+  }
+
+  @Test
   void aScalaProjectGetsAGemPerScalaObject() {
     Project shop = shop(ProjectSpec.Language.SCALA);
     shop.pipelines().create("daily-sales", daily(true));

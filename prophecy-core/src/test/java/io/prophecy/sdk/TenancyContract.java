@@ -97,6 +97,7 @@ abstract class TenancyContract {
           .source("Events", "events").filter("Recent", "Events", "true")), NF, OK, OK),
       new Op("Pipeline.graph", null, c -> c.pipeline().graph(), NF, OK, OK),
       new Op("Pipeline.validate", null, c -> c.pipeline().validate(), NF, OK, OK),
+      new Op("Pipeline.runs", null, c -> c.pipeline().runs(10), NF, OK, OK),
       new Op("Pipeline.sparkSql", null, c -> c.pipeline().sparkSql(), NF, OK, OK),
       new Op("Pipeline.update", "pipeline.update", c -> c.pipeline().update(io.prophecy.sdk.pipeline.PipelineGraph.of(
           "daily", p -> p.source("Events", "events").filter("Big", "Events", "true"))), NF, OK, OK),

@@ -96,6 +96,14 @@ final class PipelineImpl implements Pipeline {
   }
 
   @Override
+  public List<io.prophecy.sdk.model.RunRecord> runs(int limit) {
+    return project.engine.db().read(c -> {
+      project.requireVisible(c);
+      return RunHistory.list(c, project.info.id(), Optional.of(info.name()), limit);
+    });
+  }
+
+  @Override
   public Run run(Fabric fabric, RunOptions options) {
     return RunImpl.start(this, fabric, options);
   }

@@ -34,12 +34,19 @@ public final class RunHistory {
 
   /** The newest runs of a project, newest first. */
   public static List<RunRecord> list(Connection c, String projectId, int limit) throws SQLException {
+    return list(c, projectId, java.util.Optional.empty(), limit);
+  }
+
+  /** The newest runs of a project's pipeline (or of all its pipelines), newest first. */
+  public static List<RunRecord> list(Connection c, String projectId, java.util.Optional<String> pipeline, int limit)
+      throws SQLException {
     if (limit < 1 || limit > 10_000) {
       throw new InvalidInputException("limit", "must be between 1 and 10000, was " + limit);
     }
     Map<String, RunRecord.Builder> runs = new LinkedHashMap<>();
     for (var b : Sql.list(c, "SELECT id, project_id, pipeline, fabric_id, user_id, status, started_at, finished_at, error"
-            + " FROM runs WHERE project_id = ? ORDER BY started_at DESC, id LIMIT ?",
+            + " FROM runs WHERE project_id = ?" + (pipeline.isPresent() ? " AND pipeline = ?" : "")
+            + " ORDER BY started_at DESC, id LIMIT ?",
         rs -> {
           long finished = rs.getLong(8);
           boolean hasFinished = !rs.wasNull();
@@ -48,7 +55,7 @@ public final class RunHistory {
               .startedAt(Instant.ofEpochMilli(rs.getLong(7)))
               .finishedAt(hasFinished ? Optional.of(Instant.ofEpochMilli(finished)) : Optional.empty())
               .error(Optional.ofNullable(rs.getString(9)));
-        }, projectId, limit)) {
+        }, pipeline.isPresent() ? new Object[] {projectId, pipeline.get(), limit} : new Object[] {projectId, limit})) {
       runs.put(b.build().id(), b);
     }
     for (var entry : runs.entrySet()) {
