@@ -189,7 +189,7 @@ class PipelinesApiTest {
 
   @Test
   void aRealProjectOpensAndItsOdditiesAreDiagnosticsNamingTheFile() throws Exception {
-    Path folder = copyFixture("python_shop", home.resolve("checkout"));
+    Path folder = ProjectFixtures.copyResourceProject("python_shop", home.resolve("checkout"));
     Project shop = team.projects().open("python_shop", folder);
     assertThat(shop.pipelines().list()).extracting(Pipeline::name).contains("all_gems", "no_dataset", "broken");
     PipelineGraph all = shop.pipelines().get("all_gems").graph();
@@ -210,20 +210,5 @@ class PipelinesApiTest {
     try (Stream<Path> files = Files.walk(folder)) {
       assertThat(files.filter(p -> p.toString().contains("/graph/"))).isEmpty();
     }
-  }
-
-  private Path copyFixture(String name, Path to) throws Exception {
-    Path from = Path.of(getClass().getResource("/projects/" + name + "/pbt_project.yml").toURI()).getParent();
-    try (Stream<Path> walk = Files.walk(from)) {
-      for (Path p : walk.toList()) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(p, target);
-        }
-      }
-    }
-    return to;
   }
 }

@@ -15,13 +15,35 @@ import java.util.List;
  * copied from a real project). Pipelines are added to an index the way Prophecy's own tools list them;
  * the SDK makes pipelines itself only from the pipelines issue on.
  */
-final class ProjectFixtures {
+public final class ProjectFixtures {
   /** Plain scalars and no document marker, as Prophecy writes its index. */
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
       .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
       .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
 
   private ProjectFixtures() {}
+
+  /** Copies a fixture project of the test resources ({@code /projects/<name>}) into a folder; returns it. */
+  public static Path copyResourceProject(String name, Path to) {
+    try {
+      Path from = Path.of(ProjectFixtures.class.getResource("/projects/" + name + "/pbt_project.yml").toURI()).getParent();
+      try (var walk = Files.walk(from)) {
+        for (Path p : walk.toList()) {
+          Path target = to.resolve(from.relativize(p).toString());
+          if (Files.isDirectory(p)) {
+            Files.createDirectories(target);
+          } else {
+            Files.copy(p, target);
+          }
+        }
+      }
+      return to;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
 
   /** Lists a pipeline in a project's index, as Prophecy does. */
   static void addPipeline(Path project, String name, List<String> inputs, List<String> outputs) {

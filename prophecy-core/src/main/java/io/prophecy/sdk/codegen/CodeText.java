@@ -60,6 +60,33 @@ final class CodeText {
     return sb.toString().replace("?&", "?").replace("&&", "&").replace(";;", ";").replaceAll("[?&;]$", "");
   }
 
+  /**
+   * Adds the pipeline's Spark and Hadoop settings ({@code metainfo.sparkConf}, {@code hadoopConf}) to a
+   * session builder as {@code config(key, value)} calls; settings that hold secrets are left out, and the
+   * notes returned say which.
+   */
+  static java.util.List<String> sparkConf(io.prophecy.sdk.pipeline.PipelineGraph graph, Chain builder,
+      java.util.function.UnaryOperator<String> literal) {
+    java.util.List<String> notes = new java.util.ArrayList<>();
+    com.fasterxml.jackson.databind.JsonNode meta = graph.metainfo();
+    for (String list : java.util.List.of("sparkConf", "hadoopConf")) {
+      for (com.fasterxml.jackson.databind.JsonNode c : meta.path(list)) {
+        String name = c.path("name").asText(c.path("key").asText(""));
+        com.fasterxml.jackson.databind.JsonNode v = c.path("value");
+        if (name.isBlank() || v.isMissingNode() || v.isNull()) {
+          continue;
+        }
+        String key = list.equals("hadoopConf") ? "spark.hadoop." + name : name;
+        if (isSecretKey(name)) {
+          notes.add("Setting " + key + " is left out: secrets come from the fabric's credentials, never from code.");
+          continue;
+        }
+        builder.call("config", literal.apply(key), literal.apply(withoutCredentials(v.asText())));
+      }
+    }
+    return notes;
+  }
+
   static boolean isIdentifier(String s) {
     return IDENTIFIER.matcher(s).matches();
   }

@@ -146,7 +146,7 @@ public final class PySparkGenerator {
         .append(I1).append("-i <instance>, -O <JSON overrides>, -C name=value ..., -f <JSON file>.\"\"\"\n");
     sb.append(I1).append("args = parse_args(argv)\n");
     Chain builder = Chain.on("SparkSession.builder").call("appName", CodeText.python(graph.name()));
-    List<String> notes = sparkConf(builder);
+    List<String> notes = CodeText.sparkConf(graph, builder, CodeText::python);
     notes.forEach(n -> sb.append(I1).append("# ").append(n).append('\n'));
     builder.call("getOrCreate");
     sb.append(builder.render(Chain.Style.PYTHON, I1, "spark = ")).append('\n');
@@ -157,27 +157,6 @@ public final class PySparkGenerator {
     return sb.toString();
   }
 
-  /** Adds the pipeline's Spark and Hadoop settings to the session builder; returns notes on what was left out. */
-  private List<String> sparkConf(Chain builder) {
-    List<String> notes = new ArrayList<>();
-    JsonNode meta = graph.metainfo();
-    for (String list : List.of("sparkConf", "hadoopConf")) {
-      for (JsonNode c : meta.path(list)) {
-        String name = c.path("name").asText(c.path("key").asText(""));
-        JsonNode v = c.path("value");
-        if (name.isBlank() || v.isMissingNode() || v.isNull()) {
-          continue;
-        }
-        String key = list.equals("hadoopConf") ? "spark.hadoop." + name : name;
-        if (CodeText.isSecretKey(name)) {
-          notes.add("Setting " + key + " is left out: secrets come from the fabric's credentials, never from code.");
-          continue;
-        }
-        builder.call("config", CodeText.python(key), CodeText.python(CodeText.withoutCredentials(v.asText())));
-      }
-    }
-    return notes;
-  }
 
   private String configModule() {
     StringBuilder sb = new StringBuilder();

@@ -224,7 +224,7 @@ public final class ScalaGenerator {
     sb.append(I1).append("def main(args: Array[String]): Unit = {\n");
     sb.append(I2).append("val config = ConfigStore.fromArgs(args)\n");
     Chain builder = Chain.on("SparkSession").call("builder").call("appName", CodeText.scala(graph.name()));
-    sparkConf(builder).forEach(note -> sb.append(I2).append("// ").append(note).append('\n'));
+    CodeText.sparkConf(graph, builder, CodeText::scala).forEach(note -> sb.append(I2).append("// ").append(note).append('\n'));
     builder.call("getOrCreate");
     sb.append(builder.render(Chain.Style.SCALA, I2, "val spark = ")).append('\n');
     sb.append(I2).append("apply(Context(spark, config))\n");
@@ -233,26 +233,6 @@ public final class ScalaGenerator {
     return sb.toString();
   }
 
-  private List<String> sparkConf(Chain builder) {
-    List<String> notes = new ArrayList<>();
-    JsonNode meta = graph.metainfo();
-    for (String list : List.of("sparkConf", "hadoopConf")) {
-      for (JsonNode c : meta.path(list)) {
-        String name = c.path("name").asText(c.path("key").asText(""));
-        JsonNode v = c.path("value");
-        if (name.isBlank() || v.isMissingNode() || v.isNull()) {
-          continue;
-        }
-        String key = list.equals("hadoopConf") ? "spark.hadoop." + name : name;
-        if (CodeText.isSecretKey(name)) {
-          notes.add("Setting " + key + " is left out: secrets come from the fabric's credentials, never from code.");
-          continue;
-        }
-        builder.call("config", CodeText.scala(key), CodeText.scala(CodeText.withoutCredentials(v.asText())));
-      }
-    }
-    return notes;
-  }
 
   private String configFile() {
     StringBuilder sb = new StringBuilder();

@@ -39,21 +39,10 @@ class ProjectFilesPipelinesTest {
     files = new ProjectFiles(root, tmp.resolve("locks/python_shop.lock"), Clock.fixed(NOW, ZoneOffset.UTC));
   }
 
-  private Path copy(String project) throws IOException, URISyntaxException {
-    Path from = Path.of(getClass().getResource("/projects/" + project + "/pbt_project.yml").toURI()).getParent();
-    Path to = tmp.resolve(project);
-    try (Stream<Path> walk = Files.walk(from)) {
-      for (Path p : walk.toList()) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(p, target);
-        }
-      }
-    }
-    return to;
+  private Path copy(String project) {
+    return io.prophecy.sdk.ProjectFixtures.copyResourceProject(project, tmp.resolve(project));
   }
+
 
   @Test
   void problemsNameTheFileOfEachOddity() {
