@@ -133,6 +133,16 @@ class PipelinesApiTest {
     assertThat(orders.specFor(prod)).isEqualTo(orders.spec());
     assertThat(shop.datasets().get("orders").spec().format()).isEqualTo("csv");
 
+    assertThatThrownBy(() -> shop.datasets().create(DatasetSpec.builder().name("crm").format("jdbc").table("accounts")
+            .putOptions("url", "jdbc:postgresql://db/crm").putOptions("password", "hunter2").build()))
+        .isInstanceOfSatisfying(InvalidInputException.class, e -> {
+          assertThat(e.location()).isEqualTo("dataset.options.password");
+          assertThat(e.getMessage()).doesNotContain("hunter2");
+        });
+    assertThatThrownBy(() -> orders.putForFabric(dev, DatasetSpec.builder().name("orders").format("jdbc").table("o")
+            .putOptions("url", "jdbc:postgresql://db/crm?user=app&password=hunter2").build()))
+        .isInstanceOf(InvalidInputException.class).hasMessageNotContaining("hunter2");
+    assertThat(shop.workingCopy().resolve("datasets/crm")).doesNotExist();
     assertThatThrownBy(() -> orders.putForFabric(dev, DatasetSpec.builder().name("other").format("csv").path("x.csv").build()))
         .isInstanceOf(InvalidInputException.class).hasMessageContaining("keeps the dataset's name");
     assertThat(file).content().contains("/mnt/dev/orders");

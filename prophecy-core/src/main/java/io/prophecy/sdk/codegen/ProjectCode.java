@@ -31,6 +31,16 @@ public record ProjectCode(SortedMap<String, String> files, List<String> owned) {
   }
 
   /**
+   * Whether a dataset option would put a secret into a project's files (which go to Git): its key names
+   * a password, token or key, or its value carries credentials ({@code user:password@host},
+   * {@code password=...}).
+   */
+  public static boolean holdsSecret(String key, String value) {
+    return CodeText.isSecretKey(key) && value != null && !value.isBlank()
+        || value != null && !CodeText.withoutCredentials(value).equals(value);
+  }
+
+  /**
    * The package a pipeline's code goes in: its name with {@code -} as {@code _}, and {@code _} appended
    * when that is a Python or Scala keyword ({@code class} becomes {@code class_}).
    */

@@ -19,8 +19,23 @@ final class DatasetsImpl implements Datasets {
     this.project = project;
   }
 
+  /** A project's files go to Git: a dataset that would put a secret there is refused. */
+  static void requireNoSecrets(DatasetSpec spec) {
+    spec.options().forEach((key, value) -> {
+      if (io.prophecy.sdk.codegen.ProjectCode.holdsSecret(key, value)) {
+        throw new InvalidInputException("dataset.options." + key, "dataset '" + spec.name() + "' would write a secret"
+            + " into the project's files, which go to Git; keep secrets in each user's fabric credentials");
+      }
+    });
+    spec.path().filter(p -> io.prophecy.sdk.codegen.ProjectCode.holdsSecret("path", p)).ifPresent(p -> {
+      throw new InvalidInputException("dataset.path", "dataset '" + spec.name() + "' has credentials in its path;"
+          + " keep secrets in each user's fabric credentials");
+    });
+  }
+
   @Override
   public Dataset create(DatasetSpec spec) {
+    requireNoSecrets(spec);
     String actor = project.team.user.email();
     DatasetSpec stored = project.engine.mutate(actor, "dataset.create", project.target() + "/dataset:" + spec.name(), tx -> {
       project.requireVisible(tx.c);
@@ -78,6 +93,7 @@ final class DatasetsImpl implements Datasets {
         throw new InvalidInputException("dataset.name", "the physical dataset is named '" + physical.name()
             + "', not '" + spec.name() + "'; a fabric's physical dataset keeps the dataset's name");
       }
+      requireNoSecrets(physical);
       String actor = project.team.user.email();
       project.engine.mutate(actor, "dataset.update", project.target() + "/dataset:" + spec.name(), tx -> {
         project.requireVisible(tx.c);
