@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.Row;
@@ -16,8 +17,11 @@ import scala.jdk.javaapi.CollectionConverters;
  * after the query ends, so the run waits for the report of each query it started.
  */
 final class MetricsListener implements QueryExecutionListener {
-  /** The counts one query observed, by metric name, and how long the query took. */
-  record Report(Map<String, Long> counts, long durationNanos) {}
+  /**
+   * The counts one query observed, by metric name, how long the query took, and the observations whose
+   * count is not their rows' count (see {@link ObservedCounts}); those are not in {@code counts}.
+   */
+  record Report(Map<String, Long> counts, Set<String> inexact, long durationNanos) {}
 
   private final String prefix;
   private final LinkedBlockingQueue<Report> reports = new LinkedBlockingQueue<>();
@@ -36,7 +40,10 @@ final class MetricsListener implements QueryExecutionListener {
       }
     });
     if (!counts.isEmpty()) {
-      reports.add(new Report(Map.copyOf(counts), durationNs));
+      ObservedCounts.Exactness exactness = ObservedCounts.of(qe.executedPlan());
+      counts.putAll(exactness.fromExchanges());
+      counts.keySet().removeAll(exactness.inexact());
+      reports.add(new Report(Map.copyOf(counts), exactness.inexact(), durationNs));
     }
   }
 

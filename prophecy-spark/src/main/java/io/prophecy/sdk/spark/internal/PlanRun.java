@@ -27,11 +27,6 @@ import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.catalyst.plans.logical.CollectMetrics;
-import org.apache.spark.sql.catalyst.plans.logical.GlobalLimit;
-import org.apache.spark.sql.catalyst.plans.logical.LocalLimit;
-import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
-import org.apache.spark.sql.catalyst.plans.logical.Tail;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.Metadata;
@@ -40,7 +35,6 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * One run of a {@link PipelinePlan} in a Spark session of its own (so its temporary views end with it).
@@ -49,8 +43,10 @@ import scala.jdk.javaapi.CollectionConverters;
  * carries an observed row count ({@link Dataset#observe}); then only the terminal steps run (the WRITE
  * steps, and steps whose output no step reads), each as one Spark query. A query reports the counts of
  * every view it read, so each gem is counted in the first query that covers it, and its duration is that
- * query's. Counts that query could not give exactly (a view read under a LIMIT, which stops early, or a
- * view the optimizer removed) are taken by counting the view on its own afterwards.
+ * query's. Counts that query could not give exactly (a view read under a LIMIT, which stops early; one
+ * below a global sort, whose sampling pass reads it twice, unless the sort's exchange tells its rows; a
+ * view the optimizer removed: see {@link ObservedCounts}) are taken by counting the view on its own
+ * afterwards.
  *
  * <p><b>With samples</b> ({@link #runSampled()}): the steps run one by one in order; each output is
  * persisted (memory and disk), counted and sampled, so later steps read it from the cache; everything is
@@ -153,11 +149,10 @@ final class PlanRun {
               steps.get(t).gem(), REPORT_WAIT);
           continue;
         }
-        Set<String> inexact = underLimit(observed.get(t).queryExecution().analyzed());
         Duration took = Duration.ofNanos(report.get().durationNanos());
         for (int i : covered) {
           Long rows = report.get().counts().get(metric(i));
-          if (rows != null && !inexact.contains(metric(i))) {
+          if (rows != null) {
             record(i, rows, took, Optional.empty());
           }
         }
@@ -314,26 +309,6 @@ final class PlanRun {
       }
       current = t;
       throw failure(t, e);
-    }
-  }
-
-  /** The observed metrics read under a limit in the plan, whose counts stop early. */
-  static Set<String> underLimit(LogicalPlan plan) {
-    Set<String> out = new HashSet<>();
-    collectUnderLimit(plan, false, out);
-    return out;
-  }
-
-  private static void collectUnderLimit(LogicalPlan p, boolean under, Set<String> out) {
-    boolean u = under || p instanceof GlobalLimit || p instanceof LocalLimit || p instanceof Tail;
-    if (u && p instanceof CollectMetrics cm) {
-      out.add(cm.name());
-    }
-    for (LogicalPlan c : CollectionConverters.asJava(p.children())) {
-      collectUnderLimit(c, u, out);
-    }
-    for (LogicalPlan c : CollectionConverters.asJava(p.subqueries())) {
-      collectUnderLimit(c, u, out);
     }
   }
 
