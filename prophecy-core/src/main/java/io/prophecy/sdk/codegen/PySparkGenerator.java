@@ -102,6 +102,8 @@ public final class PySparkGenerator {
       files.put(String.join("/", java.util.Arrays.copyOf(parts, i)) + "/__init__.py", "");
     }
     files.put("setup.py", setup(parts));
+    // what spark-submit runs when it is given the code folder rather than the wheel
+    files.put("main.py", "from " + pkg + ".pipeline import main\n\nmain()\n");
     files.put(dir + "/pipeline.py", pipelineModule(code));
     files.put(dir + "/config/__init__.py", "");
     files.put(dir + "/config/Config.py", configModule());

@@ -58,9 +58,10 @@ class PySparkGeneratorTest {
     PipelineGraph graph = CodegenFixtures.allGems("python");
     SortedMap<String, String> files = PySparkGenerator.generate(graph, CodegenFixtures.datasets(dir), "all_gems");
 
-    assertThat(files).containsKeys("setup.py", "all_gems/__init__.py", "all_gems/pipeline.py",
+    assertThat(files).containsKeys("setup.py", "main.py", "all_gems/__init__.py", "all_gems/pipeline.py",
         "all_gems/config/__init__.py", "all_gems/config/Config.py", "all_gems/config/ConfigStore.py",
         "all_gems/graph/__init__.py", "configs/resources/config/default.json", "configs/resources/config/prod.json");
+    assertThat(files.get("main.py")).isEqualTo("from all_gems.pipeline import main\n\nmain()\n");
     assertThat(files.get("setup.py")).contains("\"main = all_gems.pipeline:main\"")
         .contains("\"prophecy_config_instances\": \"configs/resources/config\"");
 
