@@ -20,6 +20,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -156,6 +157,7 @@ public final class Prophecy implements AutoCloseable {
     private final List<FabricProvider> providers = new ArrayList<>();
     private ClassLoader classLoader;
     private Clock clock = Clock.systemUTC();
+    private Duration keepConnections = Duration.ofMinutes(30);
     private Function<String, String> env = System::getenv;
 
     private Builder() {}
@@ -203,6 +205,22 @@ public final class Prophecy implements AutoCloseable {
      */
     public Builder classLoader(ClassLoader classLoader) {
       this.classLoader = Objects.requireNonNull(classLoader, "classLoader");
+      return this;
+    }
+
+    /**
+     * How long a fabric connection that a run or an analysis opened stays open once unused, so that the
+     * next run on the same fabric, by the same user, does not start the engine again (a Spark context, a
+     * remote session). Default 30 minutes; {@link Duration#ZERO} closes each connection when its run
+     * ends. Kept connections are closed with this instance, and replaced when the fabric's settings or
+     * the user's credentials change.
+     */
+    public Builder keepConnections(Duration idle) {
+      Objects.requireNonNull(idle, "idle");
+      if (idle.isNegative()) {
+        throw new InvalidInputException("keepConnections", "must be zero or positive, was " + idle);
+      }
+      this.keepConnections = idle;
       return this;
     }
 
@@ -265,7 +283,7 @@ public final class Prophecy implements AutoCloseable {
         throw e;
       }
       String agent = "prophecy-java-sdk/" + VERSION + " java/" + System.getProperty("java.version");
-      return new Prophecy(new Engine(h, db, vault, registry, clock, agent), db.description());
+      return new Prophecy(new Engine(h, db, vault, registry, clock, agent, keepConnections), db.description());
     }
   }
 }

@@ -25,10 +25,11 @@ class PipelinesApiTest {
   @TempDir Path home;
   Prophecy prophecy;
   Team team;
+  final io.prophecy.sdk.testing.TestFabricProvider provider = new io.prophecy.sdk.testing.TestFabricProvider();
 
   @BeforeEach
   void open() {
-    prophecy = Prophecy.builder().home(home).register(new io.prophecy.sdk.testing.TestFabricProvider()).build();
+    prophecy = Prophecy.builder().home(home).register(provider).build();
     team = prophecy.as(prophecy.users().create("alice@example.com")).teams().create("analytics");
   }
 
@@ -164,6 +165,58 @@ class PipelinesApiTest {
     assertThat(other.runs(5)).isEmpty();
     assertThat(shop.runs(5)).extracting(io.prophecy.sdk.model.RunRecord::pipeline).containsExactly("daily");
     assertThatThrownBy(() -> daily.runs(0)).isInstanceOf(InvalidInputException.class);
+  }
+
+  @Test
+  void runsShareOneKeptConnectionUntilTheFabricOrTheCredentialsChange() throws Exception {
+    Project shop = shop(ProjectSpec.Language.PYTHON);
+    Fabric dev = team.fabrics().create(TenancyContract.testFabric("dev"));
+    dev.credentials().set(TenancyContract.creds("alice@example.com", "t1"));
+    Pipeline daily = shop.pipelines().create("daily", daily(true));
+    daily.run(dev).await();
+    daily.run(dev).await();
+    daily.validate(dev);
+    assertThat(provider.connections).hasSize(1);
+    assertThat(provider.closed).hasValue(0);
+
+    dev.credentials().set(TenancyContract.creds("alice@example.com", "t2"));
+    daily.run(dev).await();
+    assertThat(provider.connections).hasSize(2);
+    assertThat(provider.connections.get(1).credentials().secret("token").orElseThrow().reveal())
+        .isEqualTo("tok-alice@example.com-t2");
+    assertThat(provider.closed).hasValue(1);
+
+    Fabric moved = dev.update(java.util.Map.of("url", "https://other.example.com"));
+    assertThat(provider.closed).hasValue(2);
+    daily.run(moved).await();
+    assertThat(provider.connections).hasSize(3);
+    assertThat(provider.connections.get(2).config().setting("url")).contains("https://other.example.com");
+    // every use of the credentials is audited, whether it connected or used the open connection
+    assertThat(prophecy.auditLog(100)).filteredOn(e -> e.action().equals("credential.use"))
+        .extracting(e -> e.detail().orElse("")).containsExactlyInAnyOrder("connect", "open connection",
+            "open connection", "connect", "connect");
+    prophecy.close();
+    assertThat(provider.closed).hasValue(3);
+  }
+
+  @Test
+  void withConnectionsNotKeptEachRunClosesItsOwn() throws Exception {
+    io.prophecy.sdk.testing.TestFabricProvider own = new io.prophecy.sdk.testing.TestFabricProvider();
+    try (Prophecy p = Prophecy.builder().home(home.resolve("unkept")).register(own)
+        .keepConnections(java.time.Duration.ZERO).build()) {
+      Team t = p.as(p.users().create("bob@example.com")).teams().create("ops");
+      Project project = t.projects().create("shop");
+      project.datasets().create(DatasetSpec.builder().name("orders").format("csv").path("data/orders.csv").build());
+      Fabric dev = t.fabrics().create(TenancyContract.testFabric("dev"));
+      dev.credentials().set(TenancyContract.creds("bob@example.com", "t1"));
+      Pipeline first = project.pipelines().create("first", b -> b.source("Orders", "orders").limit("Few", "Orders", 5));
+      first.run(dev).await();
+      first.run(dev).await();
+      assertThat(own.connections).hasSize(2);
+      assertThat(own.closed).hasValue(2);
+    }
+    assertThatThrownBy(() -> Prophecy.builder().keepConnections(java.time.Duration.ofSeconds(-1)))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("keepConnections");
   }
 
   @Test

@@ -44,9 +44,12 @@ public final class Engine implements AutoCloseable {
   private final ProviderRegistry providers;
   private final Clock clock;
   private final String userAgent;
+  private final Connections connections;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  public Engine(Path home, Database db, KeysetVault vault, ProviderRegistry providers, Clock clock, String userAgent) {
+  /** @param keepConnections how long a fabric connection the SDK opened for a run stays open unused */
+  public Engine(Path home, Database db, KeysetVault vault, ProviderRegistry providers, Clock clock, String userAgent,
+      java.time.Duration keepConnections) {
     this.home = home;
     this.db = db;
     this.vault = vault;
@@ -54,6 +57,13 @@ public final class Engine implements AutoCloseable {
     this.providers = providers;
     this.clock = clock;
     this.userAgent = userAgent;
+    this.connections = new Connections(clock, keepConnections);
+  }
+
+  /** The fabric connections kept for interactive work. */
+  Connections connections() {
+    checkOpen();
+    return connections;
   }
 
   public Path home() {
@@ -300,7 +310,11 @@ public final class Engine implements AutoCloseable {
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
-      db.close();
+      try {
+        connections.close();
+      } finally {
+        db.close();
+      }
     }
   }
 }

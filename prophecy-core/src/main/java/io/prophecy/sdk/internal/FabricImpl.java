@@ -34,6 +34,15 @@ final class FabricImpl implements Fabric {
     this.info = info;
   }
 
+  /** The SDK's own handle behind a fabric the caller passes in. */
+  static FabricImpl of(Fabric fabric) {
+    if (fabric instanceof FabricImpl f) {
+      return f;
+    }
+    throw new InvalidInputException("fabric", "is not a fabric handle of the SDK (team.fabrics().get(name) gives one): "
+        + fabric);
+  }
+
   String target() {
     return team.target() + "/fabric:" + info.name();
   }
@@ -50,19 +59,53 @@ final class FabricImpl implements Fabric {
 
   @Override
   public FabricConnection connect() {
-    String actor = team.user.email();
-    Optional<String> ciphertext;
+    return open(storedCredentials());
+  }
+
+  /**
+   * A connection kept open for the SDK's own interactive work (runs, analyses), shared with this user's
+   * other runs on the fabric; access is checked and the use audited as {@link #connect()} does.
+   */
+  Connections.Lease lease() {
+    Optional<String> ciphertext = storedCredentials();
+    Connections.Lease lease = engine.connections().lease(new Connections.Key(info.id(), team.user.id()), info.kind(),
+        fingerprint(ciphertext), () -> open(ciphertext));
+    if (lease.reused()) {
+      engine.audit(team.user.email(), "credential.use", target(), team.info.id(), Outcome.SUCCESS, "open connection");
+    }
+    return lease;
+  }
+
+  /** The user's encrypted credentials for this fabric, after checking the user may use it. */
+  private Optional<String> storedCredentials() {
     try {
-      ciphertext = engine.db().read(c -> {
+      return engine.db().read(c -> {
         engine.requireMember(c, team.user, team.info.id(), team.info.name());
         FabricCredentialsImpl.requireFabric(c, this);
         return Sql.one(c, "SELECT ciphertext FROM credentials WHERE fabric_id = ? AND user_id = ?",
             rs -> rs.getString(1), info.id(), team.user.id());
       });
     } catch (RuntimeException e) {
-      engine.audit(actor, "credential.use", target(), null, Outcome.DENIED, Engine.describe(e));
+      engine.audit(team.user.email(), "credential.use", target(), null, Outcome.DENIED, Engine.describe(e));
       throw e;
     }
+  }
+
+  /** What a kept connection was opened with: the settings and the stored credentials (still encrypted). */
+  private String fingerprint(Optional<String> ciphertext) {
+    try {
+      java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+      sha.update(new java.util.TreeMap<>(info.spec().settings()).toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      sha.update((byte) 0);
+      sha.update(ciphertext.orElse("").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().formatHex(sha.digest());
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+
+  private FabricConnection open(Optional<String> ciphertext) {
+    String actor = team.user.email();
     var entry = engine.providers().get(info.kind());
     boolean needsCredentials = entry.descriptor().credentials().stream().anyMatch(Setting::required);
     Credentials credentials = Credentials.none();
@@ -136,6 +179,7 @@ final class FabricImpl implements Fabric {
       Sql.update(tx.c, "UPDATE fabrics SET settings = ? WHERE id = ?", FabricsImpl.toJson(checked), info.id());
       return FabricInfo.builder().from(info).spec(FabricSpec.builder().from(wanted).settings(checked).build()).build();
     });
+    engine.connections().retire(info.id());
     return new FabricImpl(team, updated);
   }
 
@@ -150,6 +194,7 @@ final class FabricImpl implements Fabric {
       tx.detail("credentials deleted=" + creds);
       return null;
     });
+    engine.connections().retire(info.id());
   }
 
   @Override

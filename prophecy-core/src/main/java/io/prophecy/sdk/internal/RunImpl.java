@@ -20,7 +20,6 @@ import io.prophecy.sdk.pipeline.Diagnostic;
 import io.prophecy.sdk.pipeline.PipelineGraph;
 import io.prophecy.sdk.spi.CodeLanguage;
 import io.prophecy.sdk.spi.ExecutionSession;
-import io.prophecy.sdk.spi.FabricConnection;
 import io.prophecy.sdk.spi.PipelinePlan;
 import io.prophecy.sdk.spi.PlanExecutor;
 import io.prophecy.sdk.spi.SessionOptions;
@@ -156,8 +155,8 @@ final class RunImpl implements Run {
   }
 
   private void body(Prepared prepared) {
-    try (FabricConnection connection = fabric.connect();
-        ExecutionSession session = connection.openSession(SessionOptions.of(CodeLanguage.sql("spark")))) {
+    try (Connections.Lease lease = FabricImpl.of(fabric).lease();
+        ExecutionSession session = lease.connection().openSession(SessionOptions.of(CodeLanguage.sql("spark")))) {
       if (!(session instanceof PlanExecutor executor)) {
         throw new ConnectorException(fabric.info().kind(), "this fabric's sessions do not run pipelines interactively");
       }
@@ -361,8 +360,8 @@ final class RunImpl implements Run {
       out.add(Diagnostic.error(null, e.location(), e.getMessage()));
       return out;
     }
-    try (FabricConnection connection = fabric.connect();
-        ExecutionSession session = connection.openSession(SessionOptions.of(CodeLanguage.sql("spark")))) {
+    try (Connections.Lease lease = FabricImpl.of(fabric).lease();
+        ExecutionSession session = lease.connection().openSession(SessionOptions.of(CodeLanguage.sql("spark")))) {
       if (!(session instanceof PlanExecutor executor)) {
         out.add(Diagnostic.warning(null, "fabric '" + fabric.info().name() + "'", "this fabric cannot analyse pipelines"));
         return out;

@@ -35,6 +35,9 @@ public final class TestFabricProvider implements FabricProvider {
 
   public final List<Connected> connections = new CopyOnWriteArrayList<>();
 
+  /** How many of its connections were closed. */
+  public final java.util.concurrent.atomic.AtomicInteger closed = new java.util.concurrent.atomic.AtomicInteger();
+
   @Override
   public String kind() {
     return KIND;
@@ -117,7 +120,9 @@ public final class TestFabricProvider implements FabricProvider {
       }
 
       @Override
-      public void close() {}
+      public void close() {
+        closed.incrementAndGet();
+      }
     };
   }
 }

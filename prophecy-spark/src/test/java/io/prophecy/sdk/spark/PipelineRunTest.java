@@ -47,8 +47,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Every gem type the embedded fabric runs, through the public API ({@code pipeline.run(fabric)}) on real
  * Spark, with each gem's row count and output worked out by hand from the test's data; and bad input
  * (a bad expression, a missing column, a cycle and an unknown gem type in a workflow file, a Script gem)
- * reported naming the gem and the field. One Spark context for the class: a connection held open by
- * the test keeps it running between runs.
+ * reported naming the gem and the field. One Spark context for the class; the test's own connection
+ * reads back what the targets wrote.
  */
 class PipelineRunTest {
   /** order_id, customer_id, amount, status. Customer 4 has no customer record; customer 5 no order. */
@@ -78,7 +78,6 @@ class PipelineRunTest {
   static Project project;
   static FabricConnection held;
 
-  /** Keeps the JVM's Spark context alive across the class's runs (each run connects on its own). */
   static ExecutionSession heldSession;
 
   @BeforeAll
