@@ -103,6 +103,15 @@ class PipelineRunTest {
     // a source whose schema is not declared: only the engine knows its columns
     write("data/events.json", "{\"id\": 1, \"kind\": \"click\"}\n{\"id\": 2, \"kind\": \"view\"}\n");
     project.datasets().create(DatasetSpec.builder().name("events").format("json").path("data/events.json").build());
+    // one Delta table under three datasets: overwrite, append, and its first version
+    project.datasets().create(DatasetSpec.builder().name("orders_delta").format("delta").path("out/orders_delta")
+        .putOptions("writeMode", "overwrite").build());
+    project.datasets().create(DatasetSpec.builder().name("orders_delta_more").format("delta").path("out/orders_delta")
+        .putOptions("writeMode", "append").build());
+    project.datasets().create(DatasetSpec.builder().name("orders_delta_first").format("delta").path("out/orders_delta")
+        .putOptions("versionAsOf", "0").build());
+    project.datasets().create(DatasetSpec.builder().name("orders_merged").format("delta").path("out/orders_merged")
+        .putOptions("writeMode", "merge").build());
     for (String out : List.of("revenue", "detail", "pivoted", "joins", "sets")) {
       project.datasets().create(DatasetSpec.builder().name(out).format("parquet").path("out/" + out)
           .putOptions("writeMode", "overwrite").build());
@@ -334,6 +343,37 @@ class PipelineRunTest {
     assertThat(sources.interims()).containsOnlyKeys("Orders", "Customers");
     assertThat(sources.interim("Orders").rows()).isEqualTo(8);
     assertThat(rows(sources.interim("Orders"))).hasSize(3);
+  }
+
+  @Test
+  void deltaTargetsOverwriteAndAppendAndDeltaSourcesReadAnyVersion() throws Exception {
+    Pipeline write = pipeline("to_delta", b -> b.source("Orders", "orders")
+        .target("Delta_Orders", "Orders", "orders_delta"));
+    Pipeline append = pipeline("more_delta", b -> b.source("Orders", "orders")
+        .filter("Paid", "Orders", "status = 'PAID'").target("More", "Paid", "orders_delta_more"));
+    Pipeline read = pipeline("from_delta", b -> b.source("Latest", "orders_delta").source("First", "orders_delta_first")
+        .aggregate("Latest_Count", "Latest", a -> a.agg("n", "count(*)"))
+        .aggregate("First_Count", "First", a -> a.agg("n", "count(*)")));
+
+    Run first = run(write, RunOptions.defaults().interims(Interims.NONE));
+    assertThat(first.status()).as("failure: %s", first.failure()).isEqualTo(RunRecord.Status.SUCCEEDED);
+    assertThat(Path.of(out("orders_delta"), "_delta_log")).isDirectory();
+    Run more = run(append, RunOptions.defaults());
+    assertThat(more.status()).as("failure: %s", more.failure()).isEqualTo(RunRecord.Status.SUCCEEDED);
+    assertThat(counts(more)).containsEntry("More", 5L);
+
+    Run counted = run(read, RunOptions.defaults());
+    assertThat(counted.status()).as("failure: %s", counted.failure()).isEqualTo(RunRecord.Status.SUCCEEDED);
+    assertThat(rows(counted.interim("Latest_Count"))).containsExactly(List.of(13L));
+    assertThat(rows(counted.interim("First_Count"))).containsExactly(List.of(8L));
+    assertThat(query("SELECT count(*) FROM delta.`" + out("orders_delta") + "`")).containsExactly("13");
+
+    // a merge is refused clearly, naming the target and the field, and nothing is written
+    assertThatThrownBy(() -> pipeline("merge_delta", b -> b.source("Orders", "orders")
+        .target("Merged", "Orders", "orders_merged")))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("'Merged'").hasMessageContaining("writeMode").hasMessageContaining("merge");
+    assertThat(project.pipelines().list()).noneMatch(x -> x.name().equals("merge_delta"));
   }
 
   @Test

@@ -653,10 +653,18 @@ public final class ProjectFiles {
     }
     for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
       var field = it.next();
-      if (consumed.contains(field.getKey()) || field.getValue().isNull() || field.getValue().isContainerNode()) {
+      JsonNode value = field.getValue();
+      if (consumed.contains(field.getKey()) || value.isNull()) {
         continue;
       }
-      b.putOptions(field.getKey(), field.getValue().asText());
+      if (field.getKey().equals("partitionColumns") && value.isArray()) {
+        b.putOptions(field.getKey(), value.toString()); // ["country"], as the option's text form takes it
+        continue;
+      }
+      if (value.isContainerNode()) {
+        continue;
+      }
+      b.putOptions(field.getKey(), value.asText());
     }
     try {
       return b.build();

@@ -109,7 +109,8 @@ class ProjectFilesPipelinesTest {
     assertThat(byName.get("orders").schema()).extracting(DatasetSpec.Column::type)
         .containsExactly("long", "long", "decimal(12,2)", "string");
     assertThat(byName.get("returns").path()).contains("/Volumes/main/shop/returns");
-    assertThat(byName.get("order_report").options()).containsEntry("writeMode", "merge");
+    assertThat(byName.get("order_report").options()).containsEntry("writeMode", "merge")
+        .containsEntry("partitionColumns", "[\"country\"]");
     assertThat(byName.get("events_orc").path()).contains("s3://shop-bucket/events");
     assertThat(byName.get("notes_text").path()).contains("${NOTES_DIR}/notes.txt");
     DatasetSpec sales = byName.get("sales_table");

@@ -375,8 +375,8 @@ final class PlanRun {
     String format = d.format().toLowerCase(Locale.ROOT);
     String mode = s.writeMode().or(() -> Optional.ofNullable(d.options().get("writeMode"))).orElse("error");
     if (mode.equalsIgnoreCase("merge")) {
-      throw new StepFailure(new Failure(s.gem(), Optional.of("writeMode"), "writeMode 'merge' needs Delta Lake,"
-          + " which this fabric does not include; use overwrite or append", Optional.empty()), null);
+      throw new StepFailure(new Failure(s.gem(), Optional.of("writeMode"), "writeMode 'merge' (a Delta merge) is not"
+          + " run by the SDK yet; use overwrite or append", Optional.empty()), null);
     }
     DataFrameWriter<Row> w = df.write().mode(mode).options(options(d));
     List<String> partitions = partitionColumns(d.options().get("partitionColumns"));

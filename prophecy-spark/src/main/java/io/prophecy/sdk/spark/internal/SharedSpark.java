@@ -26,6 +26,8 @@ final class SharedSpark {
   private static final String KIND = SparkFabricProvider.KIND;
   private static final List<String> QUIET_LOGGERS = List.of("org.apache.spark", "org.sparkproject", "org.apache.hadoop");
   private static final Object LOCK = new Object();
+  /** Whether Delta Lake is on the class path (the module depends on it; an application may leave it out). */
+  static final boolean DELTA = present("io.delta.sql.DeltaSparkSessionExtension");
 
   /** The running context, or null. Guarded by LOCK. */
   private static Running running;
@@ -135,6 +137,11 @@ final class SharedSpark {
       // The host name may resolve off loopback; an in-JVM driver talks to itself only.
       b.config("spark.driver.bindAddress", "127.0.0.1").config("spark.driver.host", "127.0.0.1");
     }
+    if (DELTA) {
+      // Delta Lake's SQL and catalog support; a fabric's conf may name other extensions instead
+      b.config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+          .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
+    }
     settings.contextConf().forEach(b::config);
     long started = System.nanoTime();
     SparkSession root;
@@ -151,6 +158,15 @@ final class SharedSpark {
     JobGroups groups = new JobGroups(root.sparkContext());
     root.sparkContext().addSparkListener(groups);
     return new Running(root, settings, false, groups);
+  }
+
+  private static boolean present(String className) {
+    try {
+      Class.forName(className, false, SharedSpark.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException | LinkageError e) {
+      return false;
+    }
   }
 
   private static String hint(Throwable e) {
