@@ -168,6 +168,20 @@ class PipelinesApiTest {
   }
 
   @Test
+  void aPipelineTheGeneratorsRefuseIsNotWrittenAtAll() throws Exception {
+    Project shop = shop(ProjectSpec.Language.PYTHON);
+    shop.datasets().create(DatasetSpec.builder().name("merged").format("delta").path("out/merged")
+        .putOptions("writeMode", "merge").build());
+    String index = Files.readString(shop.workingCopy().resolve("pbt_project.yml"));
+    assertThatThrownBy(() -> shop.pipelines().create("upsert", p -> p.source("Orders", "orders")
+        .target("Merged", "Orders", "merged")))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("'Merged'").hasMessageContaining("writeMode");
+    assertThat(shop.pipelines().list()).isEmpty();
+    assertThat(shop.workingCopy().resolve("pipelines/upsert")).doesNotExist();
+    assertThat(Files.readString(shop.workingCopy().resolve("pbt_project.yml"))).isEqualTo(index);
+  }
+
+  @Test
   void runsShareOneKeptConnectionUntilTheFabricOrTheCredentialsChange() throws Exception {
     Project shop = shop(ProjectSpec.Language.PYTHON);
     Fabric dev = team.fabrics().create(TenancyContract.testFabric("dev"));

@@ -124,8 +124,9 @@ final class PipelineImpl implements Pipeline {
             + info.name() + "' any more");
       }
       PipelinesImpl.requireNoErrors(graph, lookup(files));
+      var code = generate(files, graph, info.language().orElse(project.info.spec().language().name()));
       files.putPipeline(graph, actor, java.util.Optional.empty());
-      writeCode(files, graph, info.language().orElse(project.info.spec().language().name()));
+      code.ifPresent(c -> files.putPipelineCode(graph.name(), c.files(), c.owned()));
       return files.pipelines().stream().filter(p -> p.name().equals(info.name())).findFirst().orElseThrow();
     });
     return new PipelineImpl(project, updated);
@@ -147,12 +148,17 @@ final class PipelineImpl implements Pipeline {
   }
 
   /** Writes the pipeline's generated code (PySpark or Scala, as the project's language) beside its workflow. */
-  static void writeCode(io.prophecy.sdk.internal.project.ProjectFiles files, PipelineGraph graph, String language) {
+  /**
+   * The pipeline's generated code (PySpark or Scala, as the project's language), made before anything is
+   * written so that a pipeline the generators refuse leaves no file behind; none for a SQL project,
+   * whose pipelines are Spark SQL compiled when they run ({@link Pipeline#sparkSql()}).
+   */
+  static Optional<io.prophecy.sdk.codegen.ProjectCode> generate(io.prophecy.sdk.internal.project.ProjectFiles files,
+      PipelineGraph graph, String language) {
     if (language.equalsIgnoreCase("sql")) {
-      return; // a SQL project's pipelines are Spark SQL, compiled when they run (Pipeline.sparkSql())
+      return Optional.empty();
     }
-    var code = io.prophecy.sdk.codegen.ProjectCode.of(graph, lookup(files), language);
-    files.putPipelineCode(graph.name(), code.files(), code.owned());
+    return Optional.of(io.prophecy.sdk.codegen.ProjectCode.of(graph, lookup(files), language));
   }
 
   static boolean listed(io.prophecy.sdk.internal.project.ProjectFiles files, String name) {

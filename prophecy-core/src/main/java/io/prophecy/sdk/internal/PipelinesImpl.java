@@ -46,8 +46,9 @@ final class PipelinesImpl implements Pipelines {
             + "' already; choose another name, or get it and update it");
       }
       requireNoErrors(graph, PipelineImpl.lookup(files));
+      var code = PipelineImpl.generate(files, graph, codeLanguage());
       files.putPipeline(graph, actor, java.util.Optional.empty());
-      PipelineImpl.writeCode(files, graph, codeLanguage());
+      code.ifPresent(c -> files.putPipelineCode(graph.name(), c.files(), c.owned()));
       return info(graph.name());
     });
     return new PipelineImpl(project, info);
