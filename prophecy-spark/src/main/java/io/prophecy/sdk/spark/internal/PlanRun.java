@@ -27,6 +27,14 @@ import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
+import org.apache.spark.sql.catalyst.plans.logical.Project;
+import org.apache.spark.sql.catalyst.plans.logical.RepartitionOperation;
+import org.apache.spark.sql.catalyst.plans.logical.ResolvedHint;
+import org.apache.spark.sql.catalyst.plans.logical.Sort;
+import org.apache.spark.sql.catalyst.plans.logical.SubqueryAlias;
+import org.apache.spark.sql.catalyst.plans.logical.View;
+import org.apache.spark.sql.catalyst.plans.logical.Window;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.Metadata;
@@ -43,7 +51,9 @@ import org.slf4j.LoggerFactory;
  * carries an observed row count ({@link Dataset#observe}); then only the terminal steps run (the WRITE
  * steps, and steps whose output no step reads), each as one Spark query. A query reports the counts of
  * every view it read, so each gem is counted in the first query that covers it, and its duration is that
- * query's. Counts that query could not give exactly (a view read under a LIMIT, which stops early; one
+ * query's. A step that only sorts, projects, windows or repartitions its one input is not observed: its
+ * count is its input's, and Spark plans the query as it would the plain SQL (an {@code ORDER BY} under a
+ * {@code LIMIT} stays a top-K sort). Counts that query could not give exactly (a view read under a LIMIT, which stops early; one
  * below a global sort, whose sampling pass reads it twice, unless the sort's exchange tells its rows; a
  * view the optimizer removed: see {@link ObservedCounts}) are taken by counting the view on its own
  * afterwards.
@@ -126,17 +136,27 @@ final class PlanRun {
     spark.listenerManager().register(reports);
     try {
       List<Dataset<Row>> observed = new ArrayList<>();
+      List<Integer> terminals = terminals();
+      // a step that only sorts, projects, windows or repartitions its one input has the input's count:
+      // it is not observed, which keeps Spark's plan as the plain query's (ORDER BY ... LIMIT stays a top-K)
+      Map<Integer, Integer> sameRows = new HashMap<>();
       for (int i = 0; i < steps.size(); i++) {
         checkCancelled.run();
         current = i;
         Dataset<Row> df = build(i, false);
-        Dataset<Row> o = df.observe(metric(i), functions.count(functions.lit(1)).as("rows"));
+        int base = terminals.contains(i) ? -1 : sameRowsAs(i, df);
+        Dataset<Row> o = df;
+        if (base >= 0) {
+          sameRows.put(i, base);
+        } else {
+          o = df.observe(metric(i), functions.count(functions.lit(1)).as("rows"));
+        }
         observed.add(o);
         if (steps.get(i).kind() != PipelinePlan.Kind.WRITE) {
           register(i, o);
         }
       }
-      for (int t : terminals()) {
+      for (int t : terminals) {
         checkCancelled.run();
         Set<Integer> covered = new TreeSet<>(upstream(t));
         covered.removeAll(outcomes.keySet());
@@ -151,14 +171,17 @@ final class PlanRun {
         }
         Duration took = Duration.ofNanos(report.get().durationNanos());
         for (int i : covered) {
-          Long rows = report.get().counts().get(metric(i));
+          Long rows = sameRows.containsKey(i) ? null : report.get().counts().get(metric(i));
           if (rows != null) {
             record(i, rows, took, Optional.empty());
           }
         }
+        for (int i : covered) {
+          recordSameRows(i, sameRows, took);
+        }
       }
       for (int i = 0; i < steps.size(); i++) {
-        if (outcomes.containsKey(i)) {
+        if (outcomes.containsKey(i) || recordSameRows(i, sameRows, null)) {
           continue;
         }
         checkCancelled.run();
@@ -174,6 +197,53 @@ final class PlanRun {
       }
     } finally {
       spark.listenerManager().unregister(reports);
+    }
+  }
+
+  /**
+   * Records the count of a step that has its input's rows, once the input is counted; its duration is
+   * {@code took}, or the input's when null.
+   *
+   * @return whether it is recorded now
+   */
+  private boolean recordSameRows(int i, Map<Integer, Integer> sameRows, Duration took) {
+    Integer base = sameRows.get(i);
+    if (base == null || outcomes.containsKey(i)) {
+      return false;
+    }
+    Outcome counted = outcomes.get(base);
+    if (counted == null) {
+      return false;
+    }
+    record(i, counted.rows(), took != null ? took : counted.duration(), Optional.empty());
+    return true;
+  }
+
+  /**
+   * The step whose row count step {@code i} always has: its one input, when the step's query only sorts,
+   * projects, windows or repartitions that input; else -1.
+   */
+  private int sameRowsAs(int i, Dataset<Row> df) {
+    Step s = steps.get(i);
+    if (s.kind() != PipelinePlan.Kind.TRANSFORM || s.inputs().size() != 1) {
+      return -1;
+    }
+    Integer input = byView.get(s.inputs().get(0));
+    if (input == null) {
+      return -1;
+    }
+    String view = s.inputs().get(0);
+    LogicalPlan p = df.queryExecution().analyzed();
+    while (true) {
+      if (p instanceof View v) {
+        return v.desc().identifier().table().equalsIgnoreCase(view) ? input : -1;
+      }
+      boolean keepsRows = p instanceof Sort || p instanceof Project || p instanceof Window
+          || p instanceof RepartitionOperation || p instanceof SubqueryAlias || p instanceof ResolvedHint;
+      if (!keepsRows || p.children().size() != 1) {
+        return -1;
+      }
+      p = p.children().head();
     }
   }
 
