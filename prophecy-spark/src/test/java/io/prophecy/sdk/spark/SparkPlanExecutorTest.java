@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
@@ -251,6 +252,44 @@ class SparkPlanExecutorTest {
 
       assertThat(r.status()).as(c.getKey().pipeline() + ": " + r.failure()).isEqualTo(Status.SUCCEEDED);
       assertThat(counts(r)).as(c.getKey().pipeline()).isEqualTo(c.getValue());
+    }
+  }
+
+  @Test
+  void aSortedAggregateUnderALimitStartsNoMoreSparkJobsThanThePlainQueryAndCountsExactly() throws Exception {
+    DatasetSpec out = parquetOut("top_customers");
+    String orderCsv = orders.path().orElseThrow();
+    org.apache.spark.sql.SparkSession spark = ((SparkFabricConnection) connection).spark();
+    AtomicInteger jobs = new AtomicInteger();
+    org.apache.spark.scheduler.SparkListener counter = new org.apache.spark.scheduler.SparkListener() {
+      @Override
+      public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart e) {
+        jobs.incrementAndGet();
+      }
+    };
+    spark.sparkContext().addSparkListener(counter);
+    try {
+      // the plain query, written as the pipeline writes it
+      spark.read().option("header", "true").option("inferSchema", "true").csv(orderCsv).createOrReplaceTempView("o");
+      spark.sql("SELECT customer_id, sum(amount) AS total FROM o GROUP BY customer_id ORDER BY total DESC LIMIT 3")
+          .write().mode("overwrite").parquet(dir.resolve("out/top_plain").toString());
+      spark.sparkContext().listenerBus().waitUntilEmpty();
+      int plain = jobs.getAndSet(0);
+
+      Result r = run(plan("top", 3, read("Orders", orders),
+          transform("Totals", "SELECT customer_id, sum(amount) AS total FROM Orders GROUP BY customer_id", "Orders"),
+          transform("Largest", "SELECT * FROM Totals ORDER BY total DESC", "Totals"),
+          transform("Top_3", "SELECT * FROM Largest LIMIT 3", "Largest"),
+          write("Top", "Top_3", out, "overwrite")));
+      spark.sparkContext().listenerBus().waitUntilEmpty();
+      assertThat(r.status()).as("%s", r.failure()).isEqualTo(Status.SUCCEEDED);
+      assertThat(counts(r)).isEqualTo(Map.of("Orders", 50L, "Totals", 7L, "Largest", 7L, "Top_3", 3L, "Top", 3L));
+      // both infer the CSV's schema; an observation between the sort and the limit (no top-K sort) and the
+      // recounts it forces would add jobs: 10 against the plain query's 4 before the gems that only sort or
+      // project took their input's count
+      assertThat(jobs.get()).as("Spark jobs of the run (the plain query started %s)", plain).isLessThanOrEqualTo(plain);
+    } finally {
+      spark.sparkContext().removeSparkListener(counter);
     }
   }
 

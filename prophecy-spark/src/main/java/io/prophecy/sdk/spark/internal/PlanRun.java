@@ -53,10 +53,10 @@ import org.slf4j.LoggerFactory;
  * every view it read, so each gem is counted in the first query that covers it, and its duration is that
  * query's. A step that only sorts, projects, windows or repartitions its one input is not observed: its
  * count is its input's, and Spark plans the query as it would the plain SQL (an {@code ORDER BY} under a
- * {@code LIMIT} stays a top-K sort). Counts that query could not give exactly (a view read under a LIMIT, which stops early; one
- * below a global sort, whose sampling pass reads it twice, unless the sort's exchange tells its rows; a
- * view the optimizer removed: see {@link ObservedCounts}) are taken by counting the view on its own
- * afterwards.
+ * {@code LIMIT} stays a top-K sort). Counts that query could not give exactly (a view read under a
+ * LIMIT, which stops early; one below a global sort, whose sampling pass reads it twice, unless the
+ * sort's exchange tells its rows; a view the optimizer removed: see {@link ObservedCounts}) are taken by
+ * counting the view on its own afterwards.
  *
  * <p><b>With samples</b> ({@link #runSampled()}): the steps run one by one in order; each output is
  * persisted (memory and disk), counted and sampled, so later steps read it from the cache; everything is
