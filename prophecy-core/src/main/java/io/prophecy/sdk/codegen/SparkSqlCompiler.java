@@ -2,6 +2,7 @@ package io.prophecy.sdk.codegen;
 
 import io.prophecy.sdk.InvalidInputException;
 import io.prophecy.sdk.model.DatasetSpec;
+import io.prophecy.sdk.pipeline.Connection;
 import io.prophecy.sdk.pipeline.DatasetLookup;
 import io.prophecy.sdk.pipeline.Expression;
 import io.prophecy.sdk.pipeline.Gem;
@@ -11,6 +12,7 @@ import io.prophecy.sdk.pipeline.GemSpec.Order;
 import io.prophecy.sdk.pipeline.PipelineGraph;
 import io.prophecy.sdk.spi.PipelinePlan;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -85,9 +87,13 @@ public final class SparkSqlCompiler {
     List<GemSql> all = c.compile(graph, "", Map.of());
     String wanted = graph.gem(gemName).name();
     Map<String, GemSql> byGem = new LinkedHashMap<>();
-    all.forEach(s -> byGem.put(s.gem(), s));
+    Map<String, GemSql> byView = new HashMap<>();
+    all.forEach(s -> {
+      byGem.put(s.gem(), s);
+      byView.putIfAbsent(s.view(), s);
+    });
     Set<String> needed = new LinkedHashSet<>();
-    collect(byGem, wanted, needed);
+    collect(byGem, byView, wanted, needed);
     List<String> ctes = new ArrayList<>();
     for (GemSql s : all) {
       if (!needed.contains(s.gem()) || s.gem().equals(wanted)) {
@@ -105,10 +111,15 @@ public final class SparkSqlCompiler {
     return ctes.isEmpty() ? body : "WITH " + String.join(",\n", ctes) + "\n" + body;
   }
 
-  private static void collect(Map<String, GemSql> byGem, String gem, Set<String> needed) {
+  private static void collect(Map<String, GemSql> byGem, Map<String, GemSql> byView, String gem, Set<String> needed) {
     GemSql s = byGem.get(gem);
     if (s != null && needed.add(gem)) {
-      byGem.values().stream().filter(o -> s.inputs().contains(o.view())).forEach(o -> collect(byGem, o.gem(), needed));
+      for (String view : s.inputs()) {
+        GemSql o = byView.get(view);
+        if (o != null) {
+          collect(byGem, byView, o.gem(), needed);
+        }
+      }
     }
   }
 
@@ -196,13 +207,17 @@ public final class SparkSqlCompiler {
   private List<GemSql> compileInner(PipelineGraph inner, String prefix, Map<String, String> external, Gem outer) {
     List<GemSql> out = new ArrayList<>();
     Map<String, String> views = new LinkedHashMap<>();
+    Map<String, List<Connection>> into = new HashMap<>();
+    for (Connection c : inner.connections()) {
+      into.computeIfAbsent(c.target(), k -> new ArrayList<>()).add(c);
+    }
     for (Gem gem : inner.topologicalOrder()) {
       String view = prefix + gem.name();
       views.put(gem.id(), view);
       Map<String, String> in = new LinkedHashMap<>();
       for (var p : gem.inputs()) {
-        for (var c : inner.connections()) {
-          if (c.target().equals(gem.id()) && c.targetPort().equals(p.id())) {
+        for (var c : into.getOrDefault(gem.id(), List.of())) {
+          if (c.targetPort().equals(p.id())) {
             if (c.source().equals(outer.id())) {
               String ext = external.get(c.sourcePort());
               if (ext != null) {

@@ -97,6 +97,9 @@ public final class Configuration {
 
   /** The names of configuration fields an expression refers to, in order of appearance. */
   public static List<String> references(String text) {
+    if (!mayRefer(text)) {
+      return List.of();
+    }
     List<String> out = new ArrayList<>();
     for (Pattern p : List.of(DOLLAR_BRACES, QUOTED_DOLLAR, CONFIG_DOT)) {
       Matcher m = p.matcher(text);
@@ -115,10 +118,18 @@ public final class Configuration {
    * as SQL text, as Prophecy does.
    */
   public String substitute(String text, Map<String, String> values) {
+    if (!mayRefer(text)) {
+      return text;
+    }
     String out = replace(EXPR_DOLLAR, text, values, true);
     out = replace(QUOTED_DOLLAR, out, values, false);
     out = replace(DOLLAR_BRACES, out, values, true);
     return replace(CONFIG_DOT, out, values, false);
+  }
+
+  /** Every form of reference has a {@code $} or {@code Config.}; most expressions have neither. */
+  private static boolean mayRefer(String text) {
+    return text.indexOf('$') >= 0 || text.contains("Config.");
   }
 
   private String replace(Pattern p, String text, Map<String, String> values, boolean raw) {

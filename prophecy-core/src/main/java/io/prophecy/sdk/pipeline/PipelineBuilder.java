@@ -103,6 +103,27 @@ public final class PipelineBuilder {
     return add(gem, new GemSpec.Reformat(c.list), List.of(from));
   }
 
+  /** The name a column passed through keeps: {@code in1.`order id`} is {@code order id}. */
+  static String ownName(String column) {
+    String c = column.trim();
+    int part = 0; // where the last dotted part starts
+    for (int i = 0; i < c.length(); i++) {
+      if (c.charAt(i) == '`') {
+        int close = i + 1;
+        while (close < c.length() && !(c.charAt(close) == '`' && (close + 1 == c.length() || c.charAt(close + 1) != '`'))) {
+          close += c.charAt(close) == '`' ? 2 : 1;
+        }
+        if (close >= c.length() - 1 && i == part) {
+          return close < c.length() ? c.substring(i + 1, close).replace("``", "`") : c.substring(part);
+        }
+        i = close;
+      } else if (c.charAt(i) == '.') {
+        part = i + 1;
+      }
+    }
+    return c.substring(part).trim();
+  }
+
   /** Selects columns by expression, each named by its text: {@code select("Slim", "In", "id", "upper(name) AS name")}. */
   public PipelineBuilder select(String gem, String from, String... columns) {
     return reformat(gem, from, r -> {
@@ -111,8 +132,7 @@ public final class PipelineBuilder {
         if (asSplit.length == 2) {
           r.column(asSplit[1].trim(), asSplit[0].trim());
         } else {
-          String target = c.contains(".") ? c.substring(c.lastIndexOf('.') + 1) : c;
-          r.column(target.trim(), c.trim());
+          r.column(ownName(c), c.trim());
         }
       }
     });
@@ -454,8 +474,7 @@ public final class PipelineBuilder {
     /** Columns passed through under their own names. */
     public Columns columns(String... names) {
       for (String n : names) {
-        String target = n.contains(".") ? n.substring(n.lastIndexOf('.') + 1) : n;
-        list.add(Column.of(target, n));
+        list.add(Column.of(ownName(n), n));
       }
       return this;
     }

@@ -32,6 +32,10 @@ public final class PipelineGraph {
   private final List<Diagnostic> readProblems;
   private final Map<String, List<Connection>> byTarget = new HashMap<>();
   private final Map<String, List<Connection>> bySource = new HashMap<>();
+  /** The gems in dependency order, or the message naming a cycle; worked out on first use. */
+  private volatile Object order;
+  /** Every gem's {@link #upstream}, by gem id; worked out on first use. */
+  private volatile Map<String, Map<String, Upstream>> upstreams;
 
   PipelineGraph(String name, ObjectNode document, List<Gem> gems, List<Connection> connections,
       Configuration configuration, List<Diagnostic> readProblems) {
@@ -123,19 +127,37 @@ public final class PipelineGraph {
 
   /** Where each input of a gem takes its data from, by input slug; unconnected inputs are absent. */
   public Map<String, Upstream> upstream(Gem gem) {
+    Map<String, Map<String, Upstream>> all = upstreams;
+    if (all == null) {
+      // the graph does not change: work out every gem's inputs once (a race computes equal maps)
+      Map<String, Map<String, Upstream>> made = new HashMap<>();
+      gems.values().forEach(g -> made.put(g.id(), inputsOf(g)));
+      upstreams = all = made;
+    }
+    return gems.get(gem.id()) == gem ? all.get(gem.id()) : inputsOf(gem);
+  }
+
+  private Map<String, Upstream> inputsOf(Gem gem) {
+    if (gem.inputs().isEmpty()) {
+      return Map.of();
+    }
     Map<String, Upstream> out = new LinkedHashMap<>();
     for (Port in : gem.inputs()) {
       for (Connection c : into(gem.id())) {
         if (c.targetPort().equals(in.id())) {
           Gem source = gems.get(c.source());
           if (source != null) {
-            source.outputs().stream().filter(p -> p.id().equals(c.sourcePort())).findFirst()
-                .ifPresent(p -> out.putIfAbsent(in.slug(), new Upstream(source, p)));
+            for (Port p : source.outputs()) {
+              if (p.id().equals(c.sourcePort())) {
+                out.putIfAbsent(in.slug(), new Upstream(source, p));
+                break;
+              }
+            }
           }
         }
       }
     }
-    return out;
+    return Collections.unmodifiableMap(out);
   }
 
   /** The gems that read an output of this gem. */
@@ -155,6 +177,24 @@ public final class PipelineGraph {
    * @throws IllegalStateException naming the gems on a cycle
    */
   public List<Gem> topologicalOrder() {
+    Object order = this.order;
+    if (order == null) {
+      try {
+        order = sort();
+      } catch (IllegalStateException e) {
+        order = e.getMessage();
+      }
+      this.order = order; // the graph does not change; a race sorts twice and keeps an equal answer
+    }
+    if (order instanceof String cycle) {
+      throw new IllegalStateException(cycle);
+    }
+    @SuppressWarnings("unchecked")
+    List<Gem> gems = (List<Gem>) order;
+    return gems;
+  }
+
+  private List<Gem> sort() {
     Map<String, Integer> indegree = new HashMap<>();
     Map<String, List<String>> next = new HashMap<>();
     gems.keySet().forEach(id -> indegree.put(id, 0));
@@ -188,7 +228,7 @@ public final class PipelineGraph {
       left.forEach(id -> cycle.add(gems.get(id).name()));
       throw new IllegalStateException("the gems " + cycle + " form a cycle");
     }
-    return out;
+    return List.copyOf(out);
   }
 
   /**
@@ -211,7 +251,7 @@ public final class PipelineGraph {
    * without an engine: through Reformat, Filter, Join with listed columns, Aggregate and so on.
    */
   public Map<String, List<String>> knownColumns(DatasetLookup datasets) {
-    Validator v = new Validator(this, datasets);
+    Validator v = Validator.forSchemas(this, datasets);
     v.run();
     Map<String, List<String>> out = new LinkedHashMap<>();
     v.schemas().forEach((id, cols) -> out.put(gems.get(id).name(), List.copyOf(cols)));

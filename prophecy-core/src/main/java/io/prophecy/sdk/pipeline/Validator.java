@@ -11,7 +11,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Checks a pipeline without an engine. Schemas flow from dataset schemas through the gems whose output
@@ -19,8 +18,6 @@ import java.util.regex.Pattern;
  * checked against the columns of its input. Anything richer is left to the engine's analysis.
  */
 final class Validator {
-  private static final Pattern IDENTIFIER = Pattern.compile("`?[A-Za-z_][A-Za-z0-9_]*`?");
-  private static final Pattern QUALIFIED = Pattern.compile("(in[0-9]+)\\.(`?[A-Za-z_][A-Za-z0-9_]*`?)");
 
   private final PipelineGraph graph;
   private final DatasetLookup datasets;
@@ -31,20 +28,31 @@ final class Validator {
   /** Inside a subgraph, the Subgraph gem's own id: inner connections name it where data enters and leaves. */
   private final Optional<String> boundary;
 
+  /** When only the schemas are wanted: the checks of names and connections, which give none, are left out. */
+  private final boolean schemasOnly;
+
   Validator(PipelineGraph graph, DatasetLookup datasets) {
-    this(graph, datasets, Optional.empty());
+    this(graph, datasets, Optional.empty(), false);
   }
 
-  private Validator(PipelineGraph graph, DatasetLookup datasets, Optional<String> boundary) {
+  /** A validator that works out the gems' schemas; its diagnostics are not complete. */
+  static Validator forSchemas(PipelineGraph graph, DatasetLookup datasets) {
+    return new Validator(graph, datasets, Optional.empty(), true);
+  }
+
+  private Validator(PipelineGraph graph, DatasetLookup datasets, Optional<String> boundary, boolean schemasOnly) {
     this.graph = graph;
     this.datasets = datasets;
     this.boundary = boundary;
+    this.schemasOnly = schemasOnly;
   }
 
   List<Diagnostic> run() {
     out.addAll(graph.readProblems());
-    names();
-    connections();
+    if (!schemasOnly) {
+      names();
+      connections();
+    }
     List<Gem> order;
     try {
       order = graph.topologicalOrder();
@@ -87,18 +95,23 @@ final class Validator {
                 + " is not a gem of this pipeline"));
         continue;
       }
-      if (source.get().outputs().stream().noneMatch(p -> p.id().equals(c.sourcePort()))) {
+      if (!hasPort(source.get().outputs(), c.sourcePort())) {
         out.add(Diagnostic.error(source.get().name(), "connection " + c.id(),
             "leaves from port " + c.sourcePort() + ", which is not an output of this gem"));
       }
-      if (target.get().inputs().stream().noneMatch(p -> p.id().equals(c.targetPort()))) {
+      if (!hasPort(target.get().inputs(), c.targetPort())) {
         out.add(Diagnostic.error(target.get().name(), "connection " + c.id(),
             "arrives at port " + c.targetPort() + ", which is not an input of this gem"));
       }
     }
     for (Gem g : graph.gems()) {
       for (Port in : g.inputs()) {
-        long n = graph.into(g.id()).stream().filter(c -> c.targetPort().equals(in.id())).count();
+        int n = 0;
+        for (Connection c : graph.into(g.id())) {
+          if (c.targetPort().equals(in.id())) {
+            n++;
+          }
+        }
         if (n == 0) {
           out.add(Diagnostic.error(g.name(), in.slug(), "input " + in.slug() + " is not connected"));
         } else if (n > 1) {
@@ -107,13 +120,25 @@ final class Validator {
       }
       if (!(g.spec() instanceof GemSpec.Target)) {
         for (Port o : g.outputs()) {
-          boolean used = graph.outOf(g.id()).stream().anyMatch(c -> c.sourcePort().equals(o.id()));
+          boolean used = false;
+          for (Connection c : graph.outOf(g.id())) {
+            used |= c.sourcePort().equals(o.id());
+          }
           if (!used) {
             out.add(Diagnostic.warning(g.name(), o.slug(), "output " + o.slug() + " is not connected to any gem"));
           }
         }
       }
     }
+  }
+
+  private static boolean hasPort(List<Port> ports, String id) {
+    for (Port p : ports) {
+      if (p.id().equals(id)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void gem(Gem g) {
@@ -171,7 +196,7 @@ final class Validator {
     } else if (spec instanceof GemSpec.Limit l) {
       if (l.count().isBlank()) {
         out.add(Diagnostic.error(g.name(), "limit", "the limit is empty"));
-      } else if (l.count().text().trim().matches("-?[0-9]+") && Long.parseLong(l.count().text().trim()) < 0) {
+      } else if (integer(l.count().text().trim()) && Long.parseLong(l.count().text().trim()) < 0) {
         out.add(Diagnostic.error(g.name(), "limit", "the limit must not be negative, was " + l.count().text().trim()));
       }
       pass(g, in0);
@@ -232,7 +257,7 @@ final class Validator {
           + " code: it runs in generated " + s.language() + " code, not on a SQL-only fabric"));
     } else if (spec instanceof GemSpec.Subgraph s) {
       g.subgraph().ifPresent(sub -> {
-      for (Diagnostic d : new Validator(sub, datasets, Optional.of(g.id())).run()) {
+      for (Diagnostic d : new Validator(sub, datasets, Optional.of(g.id()), schemasOnly).run()) {
         out.add(new Diagnostic(d.severity(), Optional.of(g.name() + "/" + d.gem().orElse("")), d.location(), d.message()));
       }
     });
@@ -400,13 +425,14 @@ final class Validator {
       }
     }
     String text = e.text().trim();
-    var qualified = QUALIFIED.matcher(text);
-    if (qualified.matches()) {
-      List<String> cols = inputs.get(qualified.group(1));
-      if (!inputs.containsKey(qualified.group(1))) {
-        out.add(Diagnostic.error(g.name(), field, "refers to " + qualified.group(1) + ", which is not an input of this gem"));
+    int dot = qualifiedDot(text);
+    if (dot > 0) {
+      String input = text.substring(0, dot);
+      List<String> cols = inputs.get(input);
+      if (!inputs.containsKey(input)) {
+        out.add(Diagnostic.error(g.name(), field, "refers to " + input + ", which is not an input of this gem"));
       } else if (cols != null) {
-        checkAgainst(g, field, Expression.sql(qualified.group(2)), cols);
+        checkAgainst(g, field, Expression.sql(text.substring(dot + 1)), cols);
       }
     } else if (in0 != null) {
       checkAgainst(g, field, e, in0);
@@ -415,7 +441,7 @@ final class Validator {
 
   private void checkAgainst(Gem g, String field, Expression e, List<String> columns) {
     String text = e.text().trim();
-    if (!IDENTIFIER.matcher(text).matches()) {
+    if (!identifier(text, 0)) {
       return;
     }
     String name = text.replace("`", "");
@@ -423,6 +449,58 @@ final class Validator {
       out.add(Diagnostic.error(g.name(), field, "column '" + text.replace("`", "") + "' does not exist in the input; "
           + "its columns: " + columns));
     }
+  }
+
+  /** Whether {@code text} from {@code from} is one identifier, optionally in backticks. */
+  static boolean identifier(String text, int from) {
+    int i = from;
+    int n = text.length();
+    if (i < n && text.charAt(i) == '`') {
+      i++;
+    }
+    if (i >= n || !identifierStart(text.charAt(i))) {
+      return false;
+    }
+    i++;
+    while (i < n && (identifierStart(text.charAt(i)) || (text.charAt(i) >= '0' && text.charAt(i) <= '9'))) {
+      i++;
+    }
+    if (i < n && text.charAt(i) == '`') {
+      i++;
+    }
+    return i == n;
+  }
+
+  private static boolean integer(String text) {
+    int from = text.startsWith("-") ? 1 : 0;
+    if (text.length() == from) {
+      return false;
+    }
+    for (int i = from; i < text.length(); i++) {
+      if (text.charAt(i) < '0' || text.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean identifierStart(char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
+  }
+
+  /** For {@code in1.name}, the index of the dot; -1 when the text is not an input's column. */
+  static int qualifiedDot(String text) {
+    if (!text.startsWith("in")) {
+      return -1;
+    }
+    int i = 2;
+    while (i < text.length() && text.charAt(i) >= '0' && text.charAt(i) <= '9') {
+      i++;
+    }
+    if (i == 2 || i >= text.length() || text.charAt(i) != '.') {
+      return -1;
+    }
+    return identifier(text, i + 1) ? i : -1;
   }
 
   private static List<String> targets(List<Column> columns) {
