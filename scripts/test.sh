@@ -193,9 +193,10 @@ start_nginx() {
     : >"$n/error.log"
     "$nginx_bin" -p "$n" -c "$n/nginx.conf" -e "$n/error.log" >"$n/stdout.log" 2>&1 </dev/null &
     nginx_pid=$!
+    # Up once nginx wrote its pid file (it does after binding its port) and the port answers.
     for i in $(seq 100); do
       kill -0 "$nginx_pid" 2>/dev/null || break
-      port_in_use "$git_port" && return 0
+      [ "$(cat "$n/nginx.pid" 2>/dev/null)" = "$nginx_pid" ] && port_in_use "$git_port" && return 0
       sleep 0.05
     done
     if kill -0 "$nginx_pid" 2>/dev/null || ! grep -q "Address already in use" "$n/error.log" "$n/stdout.log"; then
