@@ -91,9 +91,15 @@ abstract class AbstractGitProvider implements GitProvider {
 
   /** Whether a URL's host, port and path fall under this provider's base URL. */
   final boolean covers(RemoteUrls.Parts parts) {
-    return parts.host().equals(base.getHost().toLowerCase(Locale.ROOT)) && parts.port() == port
+    return sameHost(parts)
         && parts.segments().size() >= basePath.size()
         && parts.segments().subList(0, basePath.size()).equals(basePath);
+  }
+
+  /** Same host, and same port unless both are a scheme's default (an http URL of an https host is then refused). */
+  private boolean sameHost(RemoteUrls.Parts parts) {
+    boolean defaults = (parts.port() == 443 || parts.port() == 80) && (port == 443 || port == 80);
+    return parts.host().equals(base.getHost().toLowerCase(Locale.ROOT)) && (parts.port() == port || defaults);
   }
 
   final int basePathLength() {
@@ -103,7 +109,7 @@ abstract class AbstractGitProvider implements GitProvider {
   @Override
   public final RemoteUrl validate(String remoteUrl) {
     RemoteUrls.Parts parts = RemoteUrls.parse(remoteUrl, kind.displayName());
-    if (!parts.host().equals(base.getHost().toLowerCase(Locale.ROOT)) || parts.port() != port) {
+    if (!sameHost(parts)) {
       throw RemoteUrls.invalid(parts.shown(), "is on host " + parts.host() + (parts.port() == 443 || parts.port() == 80
           ? "" : ":" + parts.port()) + ", not on " + kind.displayName() + " at " + host
           + "; register that host with GitProviders.builder().host(kind, baseUrl) if it is another provider");
