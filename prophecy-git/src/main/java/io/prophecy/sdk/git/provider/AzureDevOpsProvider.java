@@ -120,7 +120,7 @@ final class AzureDevOpsProvider extends AbstractGitProvider {
     private final ProviderHttp http;
 
     Client(GitCredentials credentials, ClientOptions options) {
-      this.http = new ProviderHttp(kind(), host(), List.of(HttpUrl.get(baseUrl()).host(), apiBase().host()),
+      this.http = new ProviderHttp(kind(), host(), List.of(HttpUrl.get(baseUrl()), apiBase()),
           credentials.token(), Map.of("Authorization", new HttpsCredentials("", credentials.token()).basicAuthorization()),
           Map.of("Accept", "application/json"), ProviderHttp::throttledStatus, this::readError, options);
     }

@@ -88,7 +88,7 @@ final class BitbucketCloudProvider extends AbstractGitProvider {
       String auth = credentials.email() != null
           ? new HttpsCredentials(credentials.email(), credentials.token()).basicAuthorization()
           : "Bearer " + credentials.token().reveal();
-      this.http = new ProviderHttp(kind(), host(), List.of(apiBase().host()), credentials.token(),
+      this.http = new ProviderHttp(kind(), host(), List.of(apiBase()), credentials.token(),
           Map.of("Authorization", auth), Map.of("Accept", "application/json"), ProviderHttp::throttledStatus,
           this::readError, options);
     }

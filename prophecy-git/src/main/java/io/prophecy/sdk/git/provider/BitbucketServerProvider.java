@@ -80,7 +80,7 @@ final class BitbucketServerProvider extends AbstractGitProvider {
     private final ProviderHttp http;
 
     Client(GitCredentials credentials, ClientOptions options) {
-      this.http = new ProviderHttp(kind(), host(), List.of(apiBase().host()), credentials.token(),
+      this.http = new ProviderHttp(kind(), host(), List.of(apiBase()), credentials.token(),
           Map.of("Authorization", "Bearer " + credentials.token().reveal()), Map.of("Accept", "application/json"),
           ProviderHttp::throttledStatus, (code, message, op) -> null, options);
     }

@@ -82,7 +82,7 @@ final class GitHubProvider extends AbstractGitProvider {
     private final ProviderHttp http;
 
     Client(GitCredentials credentials, ClientOptions options) {
-      this.http = new ProviderHttp(kind(), host(), List.of(apiBase().host()), credentials.token(),
+      this.http = new ProviderHttp(kind(), host(), List.of(apiBase()), credentials.token(),
           Map.of("Authorization", "Bearer " + credentials.token().reveal()),
           Map.of("Accept", "application/vnd.github+json", "X-GitHub-Api-Version", API_VERSION),
           GitHubProvider::throttled, this::readError, options);

@@ -78,7 +78,7 @@ final class GitLabProvider extends AbstractGitProvider {
     private final ProviderHttp http;
 
     Client(GitCredentials credentials, ClientOptions options) {
-      this.http = new ProviderHttp(kind(), host(), List.of(apiBase().host()), credentials.token(),
+      this.http = new ProviderHttp(kind(), host(), List.of(apiBase()), credentials.token(),
           Map.of("PRIVATE-TOKEN", credentials.token().reveal()), Map.of("Accept", "application/json"),
           ProviderHttp::throttledStatus, this::readError, options);
     }

@@ -65,7 +65,7 @@ final class GiteaProvider extends AbstractGitProvider {
     private final ProviderHttp http;
 
     Client(GitCredentials credentials, ClientOptions options) {
-      this.http = new ProviderHttp(kind(), host(), List.of(apiBase().host()), credentials.token(),
+      this.http = new ProviderHttp(kind(), host(), List.of(apiBase()), credentials.token(),
           Map.of("Authorization", "token " + credentials.token().reveal()), Map.of("Accept", "application/json"),
           ProviderHttp::throttledStatus, (code, message, op) -> null, options);
     }

@@ -73,12 +73,13 @@ final class ProviderHttp implements AutoCloseable {
   /**
    * @param kind the provider
    * @param host the provider's host as users know it (the vault key), for messages
-   * @param apiHosts the hosts the authentication header may be sent to; a redirect elsewhere gets none
+   * @param apiRoots the URLs whose host and port the authentication headers may be sent to; a redirect
+   *     elsewhere gets none
    * @param authHeaders the headers that authenticate a request (name to value)
    * @param extraHeaders headers every request carries (Accept, API version)
    * @param throttled which answers are throttling (429 and 503, plus what the provider adds)
    */
-  ProviderHttp(ProviderKind kind, String host, List<String> apiHosts, Secret token, Map<String, String> authHeaders,
+  ProviderHttp(ProviderKind kind, String host, List<HttpUrl> apiRoots, Secret token, Map<String, String> authHeaders,
       Map<String, String> extraHeaders, Predicate<Response> throttled, ErrorReader errorReader,
       ClientOptions options) {
     this.kind = kind;
@@ -86,7 +87,7 @@ final class ProviderHttp implements AutoCloseable {
     this.token = token;
     this.errorReader = errorReader;
     this.options = options;
-    List<String> allowed = apiHosts.stream().map(h -> h.toLowerCase(Locale.ROOT)).toList();
+    List<String> allowed = apiRoots.stream().map(ProviderHttp::origin).toList();
     Interceptor common = chain -> {
       Request.Builder b = chain.request().newBuilder().header("User-Agent", USER_AGENT);
       extraHeaders.forEach(b::header);
@@ -96,7 +97,7 @@ final class ProviderHttp implements AutoCloseable {
     // (OkHttp strips only "Authorization" on such redirects, not PRIVATE-TOKEN).
     Interceptor auth = chain -> {
       Request r = chain.request();
-      if (!allowed.contains(r.url().host().toLowerCase(Locale.ROOT))) {
+      if (!allowed.contains(origin(r.url()))) {
         LOG.debug("{}: not sending the token to {}, which is not an API host of {}", kind.id(), r.url().host(), host);
         return chain.proceed(r);
       }
@@ -138,6 +139,10 @@ final class ProviderHttp implements AutoCloseable {
         .addNetworkInterceptor(auth)
         .build();
     this.throttledTest = throttled;
+  }
+
+  private static String origin(HttpUrl url) {
+    return url.scheme() + "://" + url.host().toLowerCase(Locale.ROOT) + ":" + url.port();
   }
 
   static ObjectNode object() {
