@@ -26,7 +26,7 @@ abstract class AbstractGitProvider implements GitProvider {
     this.baseUrl = b.endsWith("/") ? b.substring(0, b.length() - 1) : b;
     this.port = base.getPort() >= 0 ? base.getPort() : base.getScheme().equals("https") ? 443 : 80;
     this.host = base.getHost().toLowerCase(Locale.ROOT) + (base.getPort() >= 0 ? ":" + base.getPort() : "");
-    this.basePath = RemoteUrls.parse(this.baseUrl, kind.displayName()).segments();
+    this.basePath = RemoteUrls.parse(this.baseUrl).segments();
     String api = apiBaseUrl != null ? apiBaseUrl : defaultApiBase(this.baseUrl);
     HttpUrl parsed = HttpUrl.parse(parseBase(kind, api, "apiBaseUrl").toString());
     if (parsed == null) {
@@ -108,7 +108,7 @@ abstract class AbstractGitProvider implements GitProvider {
 
   @Override
   public final RemoteUrl validate(String remoteUrl) {
-    RemoteUrls.Parts parts = RemoteUrls.parse(remoteUrl, kind.displayName());
+    RemoteUrls.Parts parts = RemoteUrls.parse(remoteUrl);
     if (!sameHost(parts)) {
       throw RemoteUrls.invalid(parts.shown(), "is on host " + parts.host() + (parts.port() == 443 || parts.port() == 80
           ? "" : ":" + parts.port()) + ", not on " + kind.displayName() + " at " + host

@@ -63,7 +63,7 @@ public final class GitProviders {
 
   /** The provider a remote URL belongs to (without checking its path beyond the base URL). */
   public GitProvider provider(String remoteUrl) {
-    RemoteUrls.Parts parts = RemoteUrls.parse(remoteUrl, "Git provider");
+    RemoteUrls.Parts parts = RemoteUrls.parse(remoteUrl);
     AbstractGitProvider best = providers.stream().filter(p -> p.covers(parts))
         .max(Comparator.comparingInt(AbstractGitProvider::basePathLength)).orElse(null);
     if (best != null) {

@@ -18,8 +18,7 @@ final class RemoteUrls {
   private RemoteUrls() {}
 
   /** A remote URL split into what the providers look at. User info is kept only as "present or not". */
-  record Parts(String scheme, String host, int port, String userName, boolean hasPassword, List<String> segments,
-      String shown) {}
+  record Parts(String scheme, String host, int port, String userName, List<String> segments, String shown) {}
 
   /** The URL as it may be shown: user info, which may hold a token, replaced by {@code ****}. */
   static String redact(String url) {
@@ -43,7 +42,7 @@ final class RemoteUrls {
   }
 
   /** Parses an HTTP(S) URL; SSH and git:// URLs, credentials, queries and fragments are refused. */
-  static Parts parse(String remoteUrl, String providerName) {
+  static Parts parse(String remoteUrl) {
     if (remoteUrl == null || remoteUrl.isBlank()) {
       throw new InvalidInputException(LOCATION, "the remote URL is empty; give the repository's HTTPS clone URL");
     }
@@ -95,7 +94,7 @@ final class RemoteUrls {
       }
     }
     int port = uri.getPort() >= 0 ? uri.getPort() : scheme.equals("https") ? 443 : 80;
-    return new Parts(scheme, uri.getHost().toLowerCase(Locale.ROOT), port, userName, false, segments, shown);
+    return new Parts(scheme, uri.getHost().toLowerCase(Locale.ROOT), port, userName, segments, shown);
   }
 
   static String decode(String raw) {

@@ -115,7 +115,7 @@ class AzureDevOpsProviderTest {
   }
 
   @Test
-  void errorsCarryAzureMessages() {
+  void errorsCarryAzureMessages() throws Exception {
     mock.enqueue(401, null);
     mock.enqueue(404, "{\"$id\":\"1\",\"innerException\":null,\"message\":\"TF200016: The following project does not "
         + "exist: Nope. Verify that the name of the project is correct and that the project exists on the specified "
@@ -132,6 +132,11 @@ class AzureDevOpsProviderTest {
         .isInstanceOf(NotFoundException.class).hasMessageContaining("TF200016");
     assertThatThrownBy(() -> client.createRepository(CreateRepository.named("shop").inOwner("fabrikam").inProject("p")))
         .isInstanceOf(ConflictException.class).hasMessageContaining("TF400948");
+    assertAzureHeaders(mock.take("GET", "/vssps/_apis/profile/profiles/me?api-version=7.1"));
+    assertAzureHeaders(mock.take("GET", "/fabrikam/_apis/projects/Nope?api-version=7.1"));
+    mock.take("GET", "/fabrikam/_apis/projects/p?api-version=7.1");
+    assertJsonBody(mock.take("POST", "/fabrikam/p/_apis/git/repositories?api-version=7.1"),
+        "{\"name\":\"shop\",\"project\":{\"id\":\"6ce954b1\"}}");
   }
 
   @Test

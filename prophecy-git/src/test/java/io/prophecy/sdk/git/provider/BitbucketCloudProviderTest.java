@@ -109,7 +109,7 @@ class BitbucketCloudProviderTest {
   }
 
   @Test
-  void errorsAreMappedWithBitbucketsMessages() {
+  void errorsAreMappedWithBitbucketsMessages() throws Exception {
     mock.enqueue(401, null, "WWW-Authenticate", "Basic realm=\"Bitbucket.org HTTP\"");
     mock.enqueue(404, "{\"type\":\"error\",\"error\":{\"message\":\"Repository acme/nope not found\"}}");
     mock.enqueue(400, "{\"type\":\"error\",\"error\":{\"message\":\"Repository with this Slug and Owner already exists.\"}}");
@@ -122,6 +122,9 @@ class BitbucketCloudProviderTest {
       assertThatThrownBy(() -> client.createRepository(CreateRepository.named("shop").inOwner("acme")))
           .isInstanceOf(ConflictException.class).hasMessageContaining("Slug and Owner already exists");
     }
+    mock.take("GET", "/2.0/user");
+    mock.take("POST", "/2.0/repositories/acme/nope/pullrequests");
+    assertJsonBody(mock.take("POST", "/2.0/repositories/acme/shop"), "{\"scm\":\"git\",\"is_private\":true}");
   }
 
   @Test

@@ -118,7 +118,7 @@ class BitbucketServerProviderTest {
   }
 
   @Test
-  void errorsCarryBitbucketsMessages() {
+  void errorsCarryBitbucketsMessages() throws Exception {
     mock.enqueue(401, "{\"errors\":[{\"context\":null,\"message\":\"Authentication failed. Please check your "
         + "credentials and try again.\",\"exceptionName\":\"com.atlassian.bitbucket.auth.IncorrectPasswordAuthenticationException\"}]}");
     mock.enqueue(404, "{\"errors\":[{\"context\":null,\"message\":\"Project NOPE does not exist.\","
@@ -132,6 +132,10 @@ class BitbucketServerProviderTest {
         .isInstanceOf(NotFoundException.class).hasMessageContaining("Project NOPE does not exist.");
     assertThatThrownBy(() -> client.createRepository(CreateRepository.named("shop").inOwner("DATA")))
         .isInstanceOf(ConflictException.class).hasMessageContaining("This repository URL is already taken.");
+    assertBearer(mock.take("POST", "/bitbucket/rest/api/1.0/projects/DATA/repos"));
+    assertBearer(mock.take("POST", "/bitbucket/rest/api/1.0/projects/NOPE/repos"));
+    assertJsonBody(mock.take("POST", "/bitbucket/rest/api/1.0/projects/DATA/repos"),
+        "{\"name\":\"shop\",\"scmId\":\"git\",\"forkable\":true,\"public\":false}");
   }
 
   @Test

@@ -139,6 +139,9 @@ class GitHubProviderTest {
     assertThatThrownBy(() -> client.createRepository(CreateRepository.named("shop")))
         .isInstanceOf(ConflictException.class)
         .hasMessageContaining("Repository creation failed.; name already exists on this account");
+    RecordedRequest r = mock.take("POST", "/api/v3/user/repos");
+    assertGitHubHeaders(r);
+    assertJsonBody(r, "{\"name\":\"shop\",\"private\":true}");
   }
 
   @Test
@@ -149,6 +152,8 @@ class GitHubProviderTest {
 
     assertThatThrownBy(() -> client.openPullRequest(OpenPullRequest.of(remote, "feature/revenue", "main", "t")))
         .isInstanceOf(ConflictException.class).hasMessageContaining("A pull request already exists");
+    assertJsonBody(mock.take("POST", "/api/v3/repos/octocat/Hello-World/pulls"),
+        "{\"title\":\"t\",\"head\":\"feature/revenue\",\"base\":\"main\"}");
   }
 
   @Test

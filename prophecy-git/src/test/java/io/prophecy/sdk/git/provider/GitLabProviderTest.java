@@ -101,35 +101,41 @@ class GitLabProviderTest {
   }
 
   @Test
-  void wrongTokenIsAnAuthenticationError() {
+  void wrongTokenIsAnAuthenticationError() throws Exception {
     mock.enqueue(401, "{\"message\":\"401 Unauthorized\"}");
     assertThatThrownBy(client::whoami).isInstanceOf(PermissionDeniedException.class)
         .hasMessageContaining("GitLab at " + mock.hostPort()).hasMessageContaining("401 Unauthorized")
         .hasMessageNotContaining(TOKEN);
+    assertGitLabHeaders(mock.take("GET", "/api/v4/user"));
   }
 
   @Test
-  void unknownGroupIsNotFound() {
+  void unknownGroupIsNotFound() throws Exception {
     mock.enqueue(404, "{\"message\":\"404 Namespace Not Found\"}");
     assertThatThrownBy(() -> client.createRepository(CreateRepository.named("shop").inOwner("nogroup")))
         .isInstanceOf(NotFoundException.class).hasMessageContaining("look up namespace nogroup")
         .hasMessageContaining("404 Namespace Not Found");
+    assertGitLabHeaders(mock.take("GET", "/api/v4/namespaces/nogroup"));
+    assertThat(mock.server.getRequestCount()).as("no create after the failed lookup").isEqualTo(1);
   }
 
   @Test
-  void takenNameIsAConflictThoughGitLabAnswers400() {
+  void takenNameIsAConflictThoughGitLabAnswers400() throws Exception {
     mock.enqueue(400, "{\"message\":{\"name\":[\"has already been taken\"],\"path\":[\"has already been taken\"]}}");
     assertThatThrownBy(() -> client.createRepository(CreateRepository.named("shop")))
         .isInstanceOf(ConflictException.class)
         .hasMessageContaining("name has already been taken; path has already been taken");
+    assertJsonBody(mock.take("POST", "/api/v4/projects"), "{\"name\":\"shop\",\"path\":\"shop\",\"visibility\":\"private\"}");
   }
 
   @Test
-  void existingMergeRequestIsAConflict() {
+  void existingMergeRequestIsAConflict() throws Exception {
     mock.enqueue(409, "{\"message\":[\"Another open merge request already exists for this source branch: !1\"]}");
     RemoteUrl remote = gitlab.validate(mock.url("/data/shop"));
     assertThatThrownBy(() -> client.openPullRequest(OpenPullRequest.of(remote, "f", "main", "t")))
         .isInstanceOf(ConflictException.class).hasMessageContaining("Another open merge request already exists");
+    assertJsonBody(mock.take("POST", "/api/v4/projects/data%2Fshop/merge_requests"),
+        "{\"source_branch\":\"f\",\"target_branch\":\"main\",\"title\":\"t\"}");
   }
 
   @Test

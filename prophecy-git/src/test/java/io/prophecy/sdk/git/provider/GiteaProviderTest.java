@@ -87,7 +87,7 @@ class GiteaProviderTest {
   }
 
   @Test
-  void errorsCarryGiteasMessages() {
+  void errorsCarryGiteasMessages() throws Exception {
     mock.enqueue(401, "{\"message\":\"user does not exist [uid: 0, name: ]\",\"url\":\"https://gitea.acme/api/swagger\"}");
     mock.enqueue(404, "{\"message\":\"GetOrgByName\",\"url\":\"https://gitea.acme/api/swagger\"}");
     mock.enqueue(409, "{\"message\":\"The repository with the same name already exists.\","
@@ -99,6 +99,9 @@ class GiteaProviderTest {
         .isInstanceOf(NotFoundException.class).hasMessageContaining("GetOrgByName");
     assertThatThrownBy(() -> client.createRepository(CreateRepository.named("shop")))
         .isInstanceOf(ConflictException.class).hasMessageContaining("The repository with the same name already exists.");
+    assertToken(mock.take("GET", "/git/api/v1/user"));
+    assertToken(mock.take("POST", "/git/api/v1/orgs/nope/repos"));
+    assertJsonBody(mock.take("POST", "/git/api/v1/user/repos"), "{\"name\":\"shop\",\"private\":true}");
   }
 
   @Test
