@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
 final class ProviderHttp implements AutoCloseable {
   static final ObjectMapper JSON = new ObjectMapper();
   static final String USER_AGENT = "prophecy-sdk-java/" + Prophecy.version();
-  static final String RETRIES_HEADER = "X-Prophecy-Sdk-Retries";
+  /** Set by the retry interceptor on a throttled answer it gave up on: why. Never sent to the provider. */
+  static final String NOT_RETRIED_HEADER = "X-Prophecy-Sdk-Not-Retried";
 
   private static final Logger LOG = LoggerFactory.getLogger(ProviderHttp.class);
   private static final MediaType JSON_TYPE = MediaType.get("application/json; charset=utf-8");
@@ -106,13 +107,28 @@ final class ProviderHttp implements AutoCloseable {
       return chain.proceed(b.build());
     };
     Interceptor retry = chain -> {
+      long started = System.nanoTime();
       Request r = chain.request();
       Response resp = chain.proceed(r);
       boolean safe = r.method().equals("GET") || r.method().equals("HEAD");
       int retries = 0;
-      while (safe && throttled.test(resp) && retries < options.maxRetries()) {
+      String notRetried = null;
+      while (safe && throttled.test(resp)) {
+        if (retries >= options.maxRetries()) {
+          notRetried = retries == 0 ? "not retried (ClientOptions.maxRetries is 0)"
+              : "still throttled after " + retries + " retries";
+          break;
+        }
         Duration wait = retryAfter(resp, Clock.systemUTC()).orElse(Duration.ofSeconds(1L << retries));
         if (wait.compareTo(options.maxRetryWait()) > 0) {
+          notRetried = "not retried, since the wait is longer than ClientOptions.maxRetryWait ("
+              + options.maxRetryWait().toSeconds() + " s)";
+          break;
+        }
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+        if (elapsed.plus(wait).compareTo(options.callTimeout()) >= 0) {
+          notRetried = "not retried, since the wait would pass ClientOptions.callTimeout ("
+              + options.callTimeout().toSeconds() + " s)";
           break;
         }
         LOG.warn("{} at {} throttled {} {} (HTTP {}); retry {} of {} in {} ms", kind.displayName(), host, r.method(),
@@ -127,7 +143,7 @@ final class ProviderHttp implements AutoCloseable {
         retries++;
         resp = chain.proceed(r);
       }
-      return retries == 0 ? resp : resp.newBuilder().header(RETRIES_HEADER, Integer.toString(retries)).build();
+      return notRetried == null ? resp : resp.newBuilder().header(NOT_RETRIED_HEADER, notRetried).build();
     };
     this.client = new OkHttpClient.Builder()
         .connectTimeout(options.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
@@ -219,13 +235,8 @@ final class ProviderHttp implements AutoCloseable {
       String wait = after.map(d -> "; it asks to wait " + Math.max(1, (d.toMillis() + 999) / 1000) + " s")
           .orElse("");
       boolean safe = request.method().equals("GET") || request.method().equals("HEAD");
-      String retries = resp.header(RETRIES_HEADER);
-      String why = !safe
-          ? "not retried, since " + operation + " is not safe to repeat"
-          : retries != null ? "still throttled after " + retries + " retries"
-          : options.maxRetries() == 0 ? "not retried (ClientOptions.maxRetries is 0)"
-          : "not retried, since the wait is longer than ClientOptions.maxRetryWait ("
-              + options.maxRetryWait().toSeconds() + " s)";
+      String why = !safe ? "not retried, since " + operation + " is not safe to repeat"
+          : resp.header(NOT_RETRIED_HEADER) != null ? resp.header(NOT_RETRIED_HEADER) : "not retried";
       return new ConnectorException(kind.id(), where + " is " + (code == 503 ? "unavailable" : "throttling requests")
           + " (HTTP " + code + shown + ") for " + what + " (" + operation + "); " + why + wait + ". Try again later.");
     }

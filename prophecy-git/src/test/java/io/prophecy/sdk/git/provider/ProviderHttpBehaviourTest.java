@@ -165,6 +165,19 @@ class ProviderHttpBehaviourTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("providers")
+  void aWaitThatWouldPassTheCallTimeoutIsNotWaited(Fixture f) {
+    mock.enqueue(429, null, "Retry-After", "20");
+    ClientOptions options = mock.options().withCallTimeout(Duration.ofSeconds(10));
+    try (ProviderClient client = f.provider().apply(mock).client(f.credentials(), options)) {
+      assertThatThrownBy(client::whoami).isInstanceOf(ConnectorException.class)
+          .hasMessageContaining("not retried, since the wait would pass ClientOptions.callTimeout (10 s); it asks to wait 20 s");
+    }
+    assertThat(mock.waits).isEmpty();
+    assertThat(mock.server.getRequestCount()).isEqualTo(1);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("providers")
   void throttledCreateIsReportedAndNeverRepeated(Fixture f) throws Exception {
     if (f.create() == null) {
       // Azure DevOps: the project lookup is a GET (retried), the create itself a POST.
