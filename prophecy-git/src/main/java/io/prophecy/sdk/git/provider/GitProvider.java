@@ -36,6 +36,11 @@ public interface GitProvider {
    */
   HttpsCredentials httpsCredentials(GitCredentials credentials);
 
+  /** The user name alone that {@link #httpsCredentials(GitCredentials)} gives. */
+  default String httpsUser(GitCredentials credentials) {
+    return httpsCredentials(credentials).username();
+  }
+
   /** A REST client for these credentials. Close it when done. */
   ProviderClient client(GitCredentials credentials, ClientOptions options);
 

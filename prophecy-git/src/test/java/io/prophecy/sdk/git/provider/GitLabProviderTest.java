@@ -141,6 +141,7 @@ class GitLabProviderTest {
   @Test
   void httpsUserIsTheStoredNameOrOauth2() {
     assertThat(gitlab.httpsCredentials(GitCredentials.token(Secret.of(TOKEN))).username()).isEqualTo("oauth2");
+    assertThat(gitlab.httpsUser(GitCredentials.token(Secret.of(TOKEN)))).isEqualTo("oauth2");
     assertThat(gitlab.httpsCredentials(GitCredentials.of("john_smith", Secret.of(TOKEN))).username())
         .isEqualTo("john_smith");
   }

@@ -243,6 +243,25 @@ class ProviderHttpBehaviourTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("providers")
+  void aRefusedPermissionAndAServerErrorAreReportedAndNotRetried(Fixture f) throws Exception {
+    mock.enqueue(403, "{\"message\":\"Resource not accessible by personal access token\"}");
+    mock.enqueue(500, "{\"message\":\"Internal Server Error\"}");
+    try (ProviderClient client = client(f)) {
+      assertThatThrownBy(client::whoami).isInstanceOf(PermissionDeniedException.class)
+          .hasMessageContaining(f.kind().displayName() + " at ")
+          .hasMessageContaining("refused who am I (HTTP 403: Resource not accessible by personal access token)")
+          .hasMessageContaining("lacks the permission or scope");
+      assertThatThrownBy(client::whoami).isInstanceOf(ConnectorException.class)
+          .hasMessageContaining("failed who am I (HTTP 500: Internal Server Error on GET ");
+    }
+    mock.take("GET", f.whoamiTarget());
+    mock.take("GET", f.whoamiTarget());
+    assertThat(mock.server.getRequestCount()).isEqualTo(2);
+    assertThat(mock.waits).isEmpty();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("providers")
   void aTokenEchoedByTheProviderIsMaskedInTheMessage(Fixture f) {
     mock.enqueue(401, "{\"message\":\"token " + TOKEN + " is not valid\"}");
     try (ProviderClient client = client(f)) {
