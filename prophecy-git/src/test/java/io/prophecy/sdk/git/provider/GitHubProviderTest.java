@@ -179,6 +179,17 @@ class GitHubProviderTest {
   }
 
   @Test
+  void theDefaultOptionsReallyWaitAndRetry() throws Exception {
+    mock.enqueue(429, "{\"message\":\"You have exceeded a secondary rate limit.\"}", "Retry-After", "1");
+    mock.enqueue(200, "{\"login\":\"octocat\",\"id\":1}");
+    try (ProviderClient withDefaults = enterprise.client(GitCredentials.token(Secret.of(TOKEN)), ClientOptions.defaults())) {
+      assertThat(withDefaults.whoami().username()).isEqualTo("octocat");
+    }
+    mock.take("GET", "/api/v3/user");
+    mock.take("GET", "/api/v3/user");
+  }
+
+  @Test
   void httpsUserIsTheGitHubLogin() {
     assertThat(enterprise.httpsCredentials(GitCredentials.of("octocat", Secret.of(TOKEN))).username())
         .isEqualTo("octocat");
