@@ -7,11 +7,15 @@ import java.util.regex.Pattern;
  * What repository to create, and where. Each provider places it as it models owners:
  *
  * <ul>
- *   <li>GitHub, Gitea: {@code owner} null for the token's user, else an organization.
+ *   <li>GitHub, Gitea: {@code owner} null for the token's user, else an organization (the user's own login
+ *       is not an organization: give null for it).
  *   <li>GitLab: {@code owner} null for the user's namespace, else a group path such as {@code data/etl}.
- *   <li>Bitbucket Cloud: {@code owner} the workspace (required); {@code project} an optional project key.
- *   <li>Bitbucket Server: {@code owner} a project key, or null for the user's personal project.
- *   <li>Azure DevOps: {@code owner} the organization and {@code project} the project (both required).
+ *   <li>Bitbucket Cloud: {@code owner} the workspace (required); {@code project} an optional project key;
+ *       the repository's slug is the name in lower case.
+ *   <li>Bitbucket Server: {@code owner} a project key, or null for the user's personal project
+ *       ({@code ~USER}, USER being the name in the answer's {@code X-AUSERNAME} header).
+ *   <li>Azure DevOps: {@code owner} the organization and {@code project} the project (both required);
+ *       {@code isPrivate} has no effect, a repository having its project's visibility.
  * </ul>
  *
  * <pre>{@code
