@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  */
 final class ProviderHttp implements AutoCloseable {
   static final ObjectMapper JSON = new ObjectMapper();
-  static final String USER_AGENT = "prophecy-sdk-java/" + Prophecy.version();
+  static final String USER_AGENT = "prophecy-java-sdk/" + Prophecy.version() + " java/" + System.getProperty("java.version");
   /** Set by the retry interceptor on a throttled answer it gave up on: why. Never sent to the provider. */
   static final String NOT_RETRIED_HEADER = "X-Prophecy-Sdk-Not-Retried";
 

@@ -69,8 +69,9 @@ final class ProviderMockServer implements AutoCloseable {
     RecordedRequest r = take();
     assertThat(r.getMethod()).isEqualTo(method);
     assertThat(r.getTarget()).isEqualTo(target);
-    assertThat(r.getHeaders().get("User-Agent")).isEqualTo("prophecy-sdk-java/" + Prophecy.version())
-        .startsWith("prophecy-sdk-java/");
+    // the same agent as core's connectors send
+    assertThat(r.getHeaders().get("User-Agent"))
+        .isEqualTo("prophecy-java-sdk/" + Prophecy.version() + " java/" + System.getProperty("java.version"));
     return r;
   }
 
