@@ -20,23 +20,25 @@ public final class RunOptions {
   private final Optional<String> configInstance;
   private final Map<String, String> config;
   private final Duration timeout;
+  private final boolean countRows;
 
   private RunOptions(Interims interims, int sampleRows, Optional<String> configInstance, Map<String, String> config,
-      Duration timeout) {
+      Duration timeout, boolean countRows) {
     this.interims = interims;
     this.sampleRows = sampleRows;
     this.configInstance = configInstance;
     this.config = Map.copyOf(config);
     this.timeout = timeout;
+    this.countRows = countRows;
   }
 
   /** Samples on every gem (20 rows each), the selected configuration instance, a one-hour limit. */
   public static RunOptions defaults() {
-    return new RunOptions(Interims.ALL, 20, Optional.empty(), Map.of(), Duration.ofHours(1));
+    return new RunOptions(Interims.ALL, 20, Optional.empty(), Map.of(), Duration.ofHours(1), true);
   }
 
   public RunOptions interims(Interims mode) {
-    return new RunOptions(Objects.requireNonNull(mode, "mode"), sampleRows, configInstance, config, timeout);
+    return new RunOptions(Objects.requireNonNull(mode, "mode"), sampleRows, configInstance, config, timeout, countRows);
   }
 
   /** At most this many rows in each sample, 1 to 10,000. */
@@ -44,19 +46,19 @@ public final class RunOptions {
     if (rows < 1 || rows > 10_000) {
       throw new InvalidInputException("runOptions.sampleRows", "must be between 1 and 10000, was " + rows);
     }
-    return new RunOptions(interims, rows, configInstance, config, timeout);
+    return new RunOptions(interims, rows, configInstance, config, timeout, countRows);
   }
 
   /** The configuration instance to run with, instead of the pipeline's selected one. */
   public RunOptions configInstance(String instance) {
-    return new RunOptions(interims, sampleRows, Optional.of(instance), config, timeout);
+    return new RunOptions(interims, sampleRows, Optional.of(instance), config, timeout, countRows);
   }
 
   /** Overrides one configuration field for this run. */
   public RunOptions config(String field, String value) {
     Map<String, String> next = new TreeMap<>(config);
     next.put(Objects.requireNonNull(field, "field"), Objects.requireNonNull(value, "value"));
-    return new RunOptions(interims, sampleRows, configInstance, next, timeout);
+    return new RunOptions(interims, sampleRows, configInstance, next, timeout, countRows);
   }
 
   /** How long {@link Run#await()} waits before cancelling the run. */
@@ -64,7 +66,23 @@ public final class RunOptions {
     if (limit.isNegative() || limit.isZero()) {
       throw new InvalidInputException("runOptions.timeout", "must be positive");
     }
-    return new RunOptions(interims, sampleRows, configInstance, config, limit);
+    return new RunOptions(interims, sampleRows, configInstance, config, limit, countRows);
+  }
+
+  /**
+   * Whether every gem's output rows are counted (the default). Counting a run without samples
+   * ({@link Interims#NONE}) means Spark observes each gem's output, and an observed output is a barrier
+   * to the optimizer: a filter after a Source is no longer pushed into the scan. With {@code false},
+   * only the gems whose output nothing else reads (Targets, and gems left unconnected) report rows,
+   * counted as they are written, and the run costs what the same query run directly costs. Runs that
+   * take samples count every gem they sample either way.
+   */
+  public RunOptions countRows(boolean count) {
+    return new RunOptions(interims, sampleRows, configInstance, config, timeout, count);
+  }
+
+  public boolean countRows() {
+    return countRows;
   }
 
   public Interims interims() {
@@ -90,6 +108,6 @@ public final class RunOptions {
   @Override
   public String toString() {
     return "RunOptions[interims=" + interims + ", sampleRows=" + sampleRows + ", configInstance="
-        + configInstance.orElse("(selected)") + ", config=" + config.keySet() + ", timeout=" + timeout + "]";
+        + configInstance.orElse("(selected)") + ", config=" + config.keySet() + ", timeout=" + timeout + ", countRows=" + countRows + "]";
   }
 }

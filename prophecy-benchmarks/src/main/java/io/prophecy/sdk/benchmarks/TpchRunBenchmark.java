@@ -151,7 +151,7 @@ public class TpchRunBenchmark {
     String benchmark = params.getBenchmark().substring(params.getBenchmark().lastIndexOf('.') + 1);
     plainSql();
     if (benchmark.startsWith("pipeline")) {
-      run(benchmark.equals("pipelineInterimsOn") ? Interims.ALL : Interims.NONE);
+      run(options(benchmark));
       requireSameRows(benchmark);
     }
   }
@@ -179,19 +179,34 @@ public class TpchRunBenchmark {
   /** The pipeline, run interactively without samples. */
   @Benchmark
   public Run pipelineInterimsOff() throws InterruptedException {
-    return run(Interims.NONE);
+    return run(options("pipelineInterimsOff"));
+  }
+
+  /** The pipeline, run without samples and counting only what the Target writes ({@code countRows(false)}). */
+  @Benchmark
+  public Run pipelineInterimsOffUncounted() throws InterruptedException {
+    return run(options("pipelineInterimsOffUncounted"));
   }
 
   /** The pipeline, run interactively with a sample of every gem's output. */
   @Benchmark
   public Run pipelineInterimsOn() throws InterruptedException {
-    return run(Interims.ALL);
+    return run(options("pipelineInterimsOn"));
   }
 
-  private Run run(Interims interims) throws InterruptedException {
-    Run run = pipeline.run(fabric, RunOptions.defaults().interims(interims)).await();
+  private static RunOptions options(String benchmark) {
+    return switch (benchmark) {
+      case "pipelineInterimsOn" -> RunOptions.defaults().interims(Interims.ALL);
+      case "pipelineInterimsOff" -> RunOptions.defaults().interims(Interims.NONE);
+      case "pipelineInterimsOffUncounted" -> RunOptions.defaults().interims(Interims.NONE).countRows(false);
+      default -> throw new IllegalArgumentException("no run options for benchmark " + benchmark);
+    };
+  }
+
+  private Run run(RunOptions options) throws InterruptedException {
+    Run run = pipeline.run(fabric, options).await();
     if (run.status() != RunRecord.Status.SUCCEEDED) {
-      throw new IllegalStateException("run " + run.id() + " of " + run.pipeline() + " (interims " + interims + ") ended "
+      throw new IllegalStateException("run " + run.id() + " of " + run.pipeline() + " (" + options + ") ended "
           + run.status() + ": " + run.failure().map(Run.Failure::toString).orElse("no failure given"));
     }
     return run;

@@ -100,10 +100,10 @@ final class RunImpl implements Run {
     DatasetLookup lookup = resolvedLookup(PipelineImpl.lookup(files, fabric.info().name()), files.root(), fabric.info().spec().settings(),
         graph, config);
     List<GemSql> steps = SparkSqlCompiler.steps(graph, lookup, config, Map.of());
-    return new Prepared(plan(graph.name(), steps, options.interims(), options.sampleRows()));
+    return new Prepared(plan(graph.name(), steps, options.interims(), options.sampleRows(), options.countRows()));
   }
 
-  static PipelinePlan plan(String name, List<GemSql> steps, Interims mode, int sampleRows) {
+  static PipelinePlan plan(String name, List<GemSql> steps, Interims mode, int sampleRows, boolean countRows) {
     List<PipelinePlan.Step> out = new ArrayList<>();
     for (GemSql s : steps) {
       boolean sample = switch (mode) {
@@ -117,7 +117,7 @@ final class RunImpl implements Run {
           : Optional.empty();
       out.add(new PipelinePlan.Step(s.gem(), s.kind(), s.view(), s.sql(), s.dataset(), mode2, sample, s.inputs(), s.probes()));
     }
-    return new PipelinePlan(name, out, sampleRows);
+    return new PipelinePlan(name, out, sampleRows, countRows);
   }
 
   /**
@@ -366,7 +366,7 @@ final class RunImpl implements Run {
         out.add(Diagnostic.warning(null, "fabric '" + fabric.info().name() + "'", "this fabric cannot analyse pipelines"));
         return out;
       }
-      PlanExecutor.Analysis a = executor.analyze(plan(graph.name(), steps, Interims.NONE, 0));
+      PlanExecutor.Analysis a = executor.analyze(plan(graph.name(), steps, Interims.NONE, 0, true));
       a.failure().ifPresent(f -> out.add(Diagnostic.error(f.gem(), f.field().orElse(null), f.message())));
     }
     return out;

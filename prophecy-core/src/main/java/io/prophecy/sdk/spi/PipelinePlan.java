@@ -13,8 +13,11 @@ import java.util.Optional;
  * @param pipeline the pipeline's name, for messages
  * @param steps the steps, in dependency order
  * @param sampleRows at most this many rows in each sample (interim)
+ * @param countRows whether every step's output rows are to be counted; when {@code false}, an executor
+ *     counts only the steps nothing else reads (and those it samples), so that counting changes nothing
+ *     in how the engine plans the query
  */
-public record PipelinePlan(String pipeline, List<Step> steps, int sampleRows) {
+public record PipelinePlan(String pipeline, List<Step> steps, int sampleRows, boolean countRows) {
   /** What a step does. */
   public enum Kind {
     /** Registers {@link Step#view()} over a dataset. */
@@ -59,6 +62,11 @@ public record PipelinePlan(String pipeline, List<Step> steps, int sampleRows) {
       inputs = List.copyOf(inputs);
       probes = List.copyOf(probes);
     }
+  }
+
+  /** A plan that counts every step's rows. */
+  public PipelinePlan(String pipeline, List<Step> steps, int sampleRows) {
+    this(pipeline, steps, sampleRows, true);
   }
 
   public PipelinePlan {

@@ -346,6 +346,35 @@ class PipelineRunTest {
   }
 
   @Test
+  void withoutRowCountsOnlyTheTargetsReportTheirRowsAndTheyWriteTheSameData() throws Exception {
+    Pipeline p = pipeline("every_gem_uncounted", PipelineRunTest::everyGem);
+    Run run = run(p, RunOptions.defaults().interims(Interims.NONE).countRows(false));
+    assertThat(run.status()).as("failure: %s", run.failure()).isEqualTo(RunRecord.Status.SUCCEEDED);
+    // the gems whose output nothing reads: the five Targets, and the joins and set operations left unconnected
+    Map<String, Long> targets = new TreeMap<>(expectedCounts());
+    targets.keySet().retainAll(p.graph().gems().stream().filter(g -> p.graph().downstream(g).isEmpty())
+        .map(io.prophecy.sdk.pipeline.Gem::name).toList());
+    assertThat(targets).containsKeys("Revenue", "Joins", "Sets", "Detail", "Pivoted", "Left_Join")
+        .doesNotContainKeys("Orders", "Paid", "Sorted", "One_File").hasSizeLessThan(expectedCounts().size() / 2);
+    assertThat(counts(run)).isEqualTo(targets);
+    assertThat(run.interims()).isEmpty();
+    assertThat(p.runs(1)).singleElement().satisfies(r -> {
+      assertThat(r.status()).isEqualTo(RunRecord.Status.SUCCEEDED);
+      assertThat(r.metrics()).extracting(GemMetrics::gem).containsExactlyInAnyOrderElementsOf(targets.keySet());
+    });
+    // the same rows as a counted run writes
+    Map<String, List<String>> uncounted = new TreeMap<>();
+    for (String target : List.of("revenue", "sets")) {
+      uncounted.put(target, query("SELECT * FROM parquet.`" + out(target) + "`").stream().sorted().toList());
+    }
+    run(p, RunOptions.defaults().interims(Interims.NONE));
+    for (String target : uncounted.keySet()) {
+      assertThat(query("SELECT * FROM parquet.`" + out(target) + "`").stream().sorted().toList())
+          .as(target).isEqualTo(uncounted.get(target)).isNotEmpty();
+    }
+  }
+
+  @Test
   void deltaTargetsOverwriteAndAppendAndDeltaSourcesReadAnyVersion() throws Exception {
     Pipeline write = pipeline("to_delta", b -> b.source("Orders", "orders")
         .target("Delta_Orders", "Orders", "orders_delta"));

@@ -56,7 +56,9 @@ import org.slf4j.LoggerFactory;
  * {@code LIMIT} stays a top-K sort). Counts that query could not give exactly (a view read under a
  * LIMIT, which stops early; one below a global sort, whose sampling pass reads it twice, unless the
  * sort's exchange tells its rows; a view the optimizer removed: see {@link ObservedCounts}) are taken by
- * counting the view on its own afterwards.
+ * counting the view on its own afterwards. A plan that does not count rows
+ * ({@link PipelinePlan#countRows()} false) observes only the terminal steps, so Spark plans each query as
+ * it would the plain SQL; the other steps report nothing.
  *
  * <p><b>With samples</b> ({@link #runSampled()}): the steps run one by one in order; each output is
  * persisted (memory and disk), counted and sampled, so later steps read it from the cache; everything is
@@ -140,13 +142,19 @@ final class PlanRun {
       // a step that only sorts, projects, windows or repartitions its one input has the input's count:
       // it is not observed, which keeps Spark's plan as the plain query's (ORDER BY ... LIMIT stays a top-K)
       Map<Integer, Integer> sameRows = new HashMap<>();
+      // without counts, only terminal steps are observed: an observation at the top of the plan keeps
+      // no filter from the scan
+      Set<Integer> uncounted = new HashSet<>();
       for (int i = 0; i < steps.size(); i++) {
         checkCancelled.run();
         current = i;
         Dataset<Row> df = build(i, false);
-        int base = terminals.contains(i) ? -1 : sameRowsAs(i, df);
+        boolean terminal = terminals.contains(i);
+        int base = terminal || !plan.countRows() ? -1 : sameRowsAs(i, df);
         Dataset<Row> o = df;
-        if (base >= 0) {
+        if (!terminal && !plan.countRows()) {
+          uncounted.add(i);
+        } else if (base >= 0) {
           sameRows.put(i, base);
         } else {
           o = df.observe(metric(i), functions.count(functions.lit(1)).as("rows"));
@@ -160,6 +168,7 @@ final class PlanRun {
         checkCancelled.run();
         Set<Integer> covered = new TreeSet<>(upstream(t));
         covered.removeAll(outcomes.keySet());
+        covered.removeAll(uncounted);
         covered.forEach(i -> listener.stepStarted(steps.get(i).gem()));
         current = t;
         runTerminal(t, observed.get(t), covered);
@@ -181,7 +190,7 @@ final class PlanRun {
         }
       }
       for (int i = 0; i < steps.size(); i++) {
-        if (outcomes.containsKey(i) || recordSameRows(i, sameRows, null)) {
+        if (outcomes.containsKey(i) || uncounted.contains(i) || recordSameRows(i, sameRows, null)) {
           continue;
         }
         checkCancelled.run();
