@@ -868,11 +868,28 @@ public final class ProjectFiles {
     }
   }
 
+  /**
+   * Runs work that rewrites the working copy (a Git checkout, merge or commit) under the project's edit
+   * lock, so that no edit of the SDK's interleaves with it in this JVM or another. Edits made by the
+   * work itself take the lock again without waiting.
+   */
+  public <T> T exclusive(Callable<T> work) {
+    return locked(work);
+  }
+
+  /** Parses index text read from elsewhere (such as an older commit). */
+  public static ObjectNode parseIndexText(String text, String where) {
+    return parseIndex(text, Path.of(where));
+  }
+
   /** Runs under the project's lock: within the JVM and, through the lock file, between processes. */
   private <T> T locked(Callable<T> work) {
     ReentrantLock lock = LOCKS.computeIfAbsent(root, r -> new ReentrantLock());
     lock.lock();
     try {
+      if (lock.getHoldCount() > 1) {
+        return work.call(); // this thread holds the file lock already, through exclusive(...)
+      }
       Files.createDirectories(lockFile.toAbsolutePath().getParent());
       try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
           FileLock held = ch.lock()) {
