@@ -19,6 +19,7 @@ import io.prophecy.sdk.model.Release;
 import io.prophecy.sdk.spi.CodeAuthor;
 import io.prophecy.sdk.spi.CodeStore;
 import io.prophecy.sdk.spi.MergeOutcome;
+import io.prophecy.sdk.spi.MergeResolver;
 import io.prophecy.sdk.spi.RemoteAuth;
 import io.prophecy.sdk.spi.WorkingCopy;
 import java.io.IOException;
@@ -38,6 +39,19 @@ import java.util.function.Function;
 /** A project's Git workflow as one member sees it, over the installed {@link CodeStore}. */
 final class ProjectGitImpl implements ProjectGit {
   private static final List<String> GROUPS = List.of("pipelines", "datasets", "jobs");
+
+  /** Merges the project index entry by entry; other files that changed on both sides stay conflicts. */
+  static final MergeResolver RESOLVER = (path, base, ours, theirs) -> {
+    if (!path.equals(ProjectFiles.INDEX) || ours.isEmpty() || theirs.isEmpty()) {
+      return Optional.empty();
+    }
+    return ProjectFiles.mergeIndex(base.map(ProjectGitImpl::text).orElse(""), text(ours.get()), text(theirs.get()))
+        .map(t -> t.getBytes(StandardCharsets.UTF_8));
+  };
+
+  private static String text(byte[] bytes) {
+    return new String(bytes, StandardCharsets.UTF_8);
+  }
 
   private final ProjectImpl project;
   private final Engine engine;
@@ -232,7 +246,7 @@ final class ProjectGitImpl implements ProjectGit {
     return act("git.pull", "pull", r -> r.status() + " " + r.head().orElse(""), (wc, call) -> {
       String remote = remoteOf(wc);
       requireClean(wc, "pull");
-      MergeOutcome outcome = wc.pull(call.auth(remote), author());
+      MergeOutcome outcome = wc.pull(call.auth(remote), author(), RESOLVER);
       return result(wc, outcome, "Pulling " + GitCredentialsImpl.safeUrl(remote) + " into '" + wc.currentBranch() + "'");
     });
   }
@@ -248,7 +262,7 @@ final class ProjectGitImpl implements ProjectGit {
         throw new InvalidInputException("branch", "'" + branch + "' is the branch checked out; check out the branch"
             + " to merge into first");
       }
-      return result(wc, wc.merge(branch, author()), "Merging '" + branch + "' into '" + into + "'");
+      return result(wc, wc.merge(branch, author(), RESOLVER), "Merging '" + branch + "' into '" + into + "'");
     });
   }
 

@@ -69,19 +69,20 @@ public interface WorkingCopy extends AutoCloseable {
   void setRemoteUrl(String url);
 
   /**
-   * Fetches from {@code origin} and merges its copy of the current branch. A conflict leaves the
-   * working copy as it was before the call.
+   * Fetches from {@code origin} and merges its copy of the current branch. Files changed on both sides
+   * go to the resolver; a conflict it does not resolve leaves the working copy as it was before the call.
    *
    * @throws io.prophecy.sdk.ConflictException when there are uncommitted changes
    */
-  MergeOutcome pull(RemoteAuth auth, CodeAuthor author);
+  MergeOutcome pull(RemoteAuth auth, CodeAuthor author, MergeResolver resolver);
 
   /**
-   * Merges a local branch into the current one. A conflict leaves the working copy as it was.
+   * Merges a local branch into the current one, as {@link #pull} merges. A conflict the resolver does
+   * not resolve leaves the working copy as it was.
    *
    * @throws io.prophecy.sdk.ConflictException when there are uncommitted changes
    */
-  MergeOutcome merge(String branch, CodeAuthor author);
+  MergeOutcome merge(String branch, CodeAuthor author, MergeResolver resolver);
 
   /**
    * Tags the commit checked out with an annotated tag.

@@ -202,6 +202,26 @@ class GitWorkflowTest {
   }
 
   @Test
+  void twoBranchesThatEachAddAPipelineMergeWithoutConflict() {
+    Project shop = team.projects().create("shop");
+    ProjectGit git = shop.git();
+    shop.datasets().create(csv("orders"));
+    git.commit("Orders");
+    git.createBranch("weekly");
+    git.checkout("weekly");
+    shop.pipelines().create("weekly", p -> p.source("Orders", "orders").filter("Big", "Orders", "amount > 100"));
+    git.commit("Weekly");
+    git.checkout("main");
+    shop.pipelines().create("daily", p -> p.source("Orders", "orders").filter("Paid", "Orders", "status = 'PAID'"));
+    git.commit("Daily");
+    MergeResult merged = git.merge("weekly");
+    assertThat(merged.status()).isEqualTo(MergeResult.Status.MERGED);
+    assertThat(merged.changes().pipelines()).containsExactly(new EntityChange("weekly", Change.ADDED));
+    assertThat(shop.pipelines().list()).extracting(p -> p.name()).containsExactly("daily", "weekly");
+    assertThat(git.status().isEmpty()).isTrue();
+  }
+
+  @Test
   void mergingWithUncommittedChangesIsRefusedNamingTheFiles() {
     Project shop = team.projects().create("shop");
     shop.git().createBranch("other");

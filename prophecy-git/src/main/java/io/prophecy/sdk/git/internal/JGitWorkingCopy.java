@@ -10,6 +10,7 @@ import io.prophecy.sdk.model.Commit;
 import io.prophecy.sdk.model.FileChange;
 import io.prophecy.sdk.spi.CodeAuthor;
 import io.prophecy.sdk.spi.MergeOutcome;
+import io.prophecy.sdk.spi.MergeResolver;
 import io.prophecy.sdk.spi.RemoteAuth;
 import io.prophecy.sdk.spi.WorkingCopy;
 import java.io.IOException;
@@ -342,7 +343,7 @@ public final class JGitWorkingCopy implements WorkingCopy {
   }
 
   @Override
-  public MergeOutcome pull(RemoteAuth auth, CodeAuthor author) {
+  public MergeOutcome pull(RemoteAuth auth, CodeAuthor author, MergeResolver resolver) {
     String url = requireRemote();
     requireClean("pull");
     try {
@@ -360,21 +361,22 @@ public final class JGitWorkingCopy implements WorkingCopy {
         return new MergeOutcome(MergeOutcome.Status.UP_TO_DATE, head, head, List.of());
       }
       return mergeCommit(theirs.getObjectId(), ORIGIN + "/" + branch,
-          "Merge " + ORIGIN + "/" + branch + " into " + branch, author);
+          "Merge " + ORIGIN + "/" + branch + " into " + branch, author, resolver);
     } catch (IOException e) {
       throw failed("pull", e);
     }
   }
 
   @Override
-  public MergeOutcome merge(String branch, CodeAuthor author) {
+  public MergeOutcome merge(String branch, CodeAuthor author, MergeResolver resolver) {
     requireClean("merge");
     try {
       Ref theirs = repo.exactRef(Constants.R_HEADS + branch);
       if (theirs == null) {
         throw new NotFoundException("The project has no branch '" + branch + "' to merge; its branches are " + branches());
       }
-      return mergeCommit(theirs.getObjectId(), branch, "Merge branch " + branch + " into " + currentBranch(), author);
+      return mergeCommit(theirs.getObjectId(), branch, "Merge branch " + branch + " into " + currentBranch(), author,
+          resolver);
     } catch (IOException e) {
       throw failed("merge '" + branch + "'", e);
     }
@@ -397,7 +399,8 @@ public final class JGitWorkingCopy implements WorkingCopy {
    * Merges a commit into the branch checked out, committing a merge with the author. A conflict (or any
    * failure half way) puts the working copy back to the commit it had.
    */
-  private MergeOutcome mergeCommit(ObjectId theirs, String label, String message, CodeAuthor author) throws IOException {
+  private MergeOutcome mergeCommit(ObjectId theirs, String label, String message, CodeAuthor author,
+      MergeResolver resolver) throws IOException {
     String before = headId();
     MergeResult r;
     try {
@@ -426,6 +429,16 @@ public final class JGitWorkingCopy implements WorkingCopy {
         }
       case CONFLICTING: {
         List<String> conflicts = new ArrayList<>(new TreeSet<>(r.getConflicts() == null ? Set.of() : r.getConflicts().keySet()));
+        Optional<String> resolved;
+        try {
+          resolved = resolveAll(conflicts, before, theirs, message, author, resolver);
+        } catch (GitAPIException | IOException | RuntimeException e) {
+          restore(before, e);
+          throw failed("resolve the merge of " + label, e);
+        }
+        if (resolved.isPresent()) {
+          return new MergeOutcome(MergeOutcome.Status.MERGED, before, resolved.get(), List.of());
+        }
         restore(before, null);
         return new MergeOutcome(MergeOutcome.Status.CONFLICTING, before, before, conflicts);
       }
@@ -435,6 +448,48 @@ public final class JGitWorkingCopy implements WorkingCopy {
         throw new ConflictException("Cannot merge " + label + " in " + root + ": " + r.getMergeStatus()
             + (failing == null ? "" : " at " + new TreeSet<>(failing.keySet())) + ". Nothing was changed");
       }
+    }
+  }
+
+  /**
+   * Asks the resolver for every conflicting file; when it resolves them all, writes them and commits the
+   * merge. Empty, with nothing written, when one stays a conflict.
+   */
+  private Optional<String> resolveAll(List<String> conflicts, String before, ObjectId theirs, String message,
+      CodeAuthor author, MergeResolver resolver) throws GitAPIException, IOException {
+    if (conflicts.isEmpty() || before.isEmpty()) {
+      return Optional.empty();
+    }
+    String base = mergeBase(ObjectId.fromString(before), theirs).orElse("");
+    java.util.Map<String, byte[]> merged = new java.util.LinkedHashMap<>();
+    for (String path : conflicts) {
+      Optional<byte[]> result = resolver.resolve(path, base.isEmpty() ? Optional.empty() : read(base, path),
+          read(before, path), read(theirs.getName(), path));
+      if (result.isEmpty()) {
+        return Optional.empty();
+      }
+      merged.put(path, result.get());
+    }
+    for (var e : merged.entrySet()) {
+      java.nio.file.Files.write(root.resolve(e.getKey()), e.getValue());
+      git.add().addFilepattern(e.getKey()).call();
+    }
+    if (!git.status().call().getConflicting().isEmpty()) {
+      return Optional.empty();
+    }
+    PersonIdent who = ident(author);
+    RevCommit c = git.commit().setMessage(message).setAuthor(who).setCommitter(who).setSign(false).call();
+    log.debug("Merged {} with {} file(s) resolved in {}", c.getName(), merged.size(), root);
+    return Optional.of(c.getName());
+  }
+
+  private Optional<String> mergeBase(ObjectId a, ObjectId b) throws IOException {
+    try (RevWalk walk = new RevWalk(repo)) {
+      walk.setRevFilter(org.eclipse.jgit.revwalk.filter.RevFilter.MERGE_BASE);
+      walk.markStart(walk.parseCommit(a));
+      walk.markStart(walk.parseCommit(b));
+      RevCommit base = walk.next();
+      return base == null ? Optional.empty() : Optional.of(base.getName());
     }
   }
 
