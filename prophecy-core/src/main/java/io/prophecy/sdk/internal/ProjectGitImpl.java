@@ -300,35 +300,30 @@ final class ProjectGitImpl implements ProjectGit {
 
   @Override
   public Release release() {
-    project.requireVisible();
-    String current = project.files().index().path("version").asText("");
-    String version;
-    try {
-      version = Checks.version("version", current.replaceFirst("[-+].*$", ""));
-    } catch (InvalidInputException e) {
-      throw new InvalidInputException(project.workingCopy().resolve(ProjectFiles.INDEX) + ": version",
-          "'" + current + "' is not a semantic version such as 0.0.1; give the release's version with"
-              + " project.git().release(version)");
-    }
-    String[] parts = version.split("\\.");
-    return release(parts[0] + "." + parts[1] + "." + (Long.parseLong(parts[2]) + 1));
+    return release(Optional.empty());
   }
 
   @Override
   public Release release(String version) {
     Checks.version("version", version);
+    return release(Optional.of(version));
+  }
+
+  /** Releases the given version, or the next patch of the index's version. */
+  private Release release(Optional<String> given) {
     return act("git.release", "release", r -> "tag " + r.tag() + " on " + r.commit().id(), (wc, call) -> {
       String remote = remoteOf(wc);
       String branch = wc.currentBranch();
       requireUnprotected(wc, "releases (a release commits the version)");
       requireClean(wc, "release");
+      ProjectFiles files = project.files();
+      String current = files.index().path("version").asText("");
+      String version = given.orElseGet(() -> nextPatch(current));
       String tag = branch + "/" + version;
       if (wc.tags().contains(tag)) {
         throw new ConflictException("Project '" + project.info.name() + "' has a tag '" + tag + "' already;"
             + " release another version");
       }
-      ProjectFiles files = project.files();
-      String current = files.index().path("version").asText("");
       if (current.equals(version)) {
         throw new ConflictException(project.workingCopy().resolve(ProjectFiles.INDEX) + " says version " + version
             + " already; release a newer version");
@@ -339,6 +334,19 @@ final class ProjectGitImpl implements ProjectGit {
       wc.push(call.auth(remote), List.of(branch), List.of(tag));
       return new Release(version, tag, commit);
     });
+  }
+
+  private String nextPatch(String current) {
+    String version;
+    try {
+      version = Checks.version("version", current.replaceFirst("[-+].*$", ""));
+    } catch (InvalidInputException e) {
+      throw new InvalidInputException(project.workingCopy().resolve(ProjectFiles.INDEX) + ": version",
+          "'" + current + "' is not a semantic version such as 0.0.1; give the release's version with"
+              + " project.git().release(version)");
+    }
+    String[] parts = version.split("\\.");
+    return parts[0] + "." + parts[1] + "." + (Long.parseLong(parts[2]) + 1);
   }
 
   // ---------------------------------------------------------------------------------- model changes
