@@ -112,12 +112,14 @@ final class ProjectsImpl implements Projects {
       throw e;
     }
     Path made = null;
+    boolean existed = false;
     boolean audited = false;
     Set<String> secrets = new java.util.HashSet<>();
     try {
       CodeStore store = engine.codeStores().require("clone project '" + given.name() + "'");
       GitCredentialsImpl.hostOf(remote);
       requireFreeName(given.name());
+      existed = Files.isDirectory(dir);
       prepareWorkingCopy(dir);
       made = dir;
       RemoteAuth auth = new GitCredentialsImpl(engine, team.user).forRemote(remote, store, target, team.info.id());
@@ -153,7 +155,7 @@ final class ProjectsImpl implements Projects {
         safe = redaction.failure(e);
       }
       if (made != null) {
-        removeClone(made, safe);
+        removeClone(made, existed, safe);
       }
       if (!audited) {
         engine.audit(actor, action, target, team.info.id(), io.prophecy.sdk.model.AuditEvent.Outcome.FAILED,
@@ -163,11 +165,16 @@ final class ProjectsImpl implements Projects {
     }
   }
 
-  /** Removes a clone that failed; the folder was empty or missing before, so nothing of the user's goes. */
-  private static void removeClone(Path dir, RuntimeException failure) {
+  /**
+   * Removes a clone that failed. The folder was empty or missing before, so nothing of the user's goes;
+   * a folder that was there stays, empty.
+   */
+  private static void removeClone(Path dir, boolean keepFolder, RuntimeException failure) {
     try (Stream<Path> walk = Files.walk(dir)) {
       for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
+        if (!(keepFolder && p.equals(dir))) {
+          Files.deleteIfExists(p);
+        }
       }
     } catch (IOException e) {
       failure.addSuppressed(new ProphecyException("Could not remove the failed clone in " + dir + ": " + e.getMessage(), e));

@@ -43,8 +43,8 @@ public abstract class ProjectSpec {
   }
 
   /**
-   * Whether commits and merges on the default branch are refused, so that work goes through a branch
-   * merged at the Git host. Default false.
+   * Whether commits, merges and releases on the default branch are refused, so that work goes through
+   * a branch merged at the Git host (pulls still bring the host's merges in). Default false.
    */
   @Value.Default
   public boolean protectDefaultBranch() {

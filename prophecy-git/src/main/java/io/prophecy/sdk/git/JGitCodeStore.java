@@ -99,7 +99,7 @@ public final class JGitCodeStore implements CodeStore {
   public WorkingCopy cloneRepository(String remoteUrl, Path dir, RemoteAuth auth) {
     try {
       Git git = Git.cloneRepository().setURI(remoteUrl).setDirectory(dir.toFile()).setRemote(Constants.DEFAULT_REMOTE_NAME)
-          .setCredentialsProvider(JGitWorkingCopy.credentials(auth)).call();
+          .setCredentialsProvider(JGitWorkingCopy.credentials(auth)).setTimeout(JGitWorkingCopy.TIMEOUT_SECONDS).call();
       return new JGitWorkingCopy(git, dir.toAbsolutePath().normalize());
     } catch (GitAPIException e) {
       throw Failures.remote("clone", remoteUrl, auth, e);

@@ -21,6 +21,7 @@ final class CuttingProxy implements AutoCloseable {
   private final ServerSocket listener;
   private final int target;
   private final AtomicBoolean armed = new AtomicBoolean();
+  private final AtomicBoolean armedUpload = new AtomicBoolean();
   final AtomicInteger cuts = new AtomicInteger();
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private final Thread acceptor;
@@ -40,6 +41,11 @@ final class CuttingProxy implements AutoCloseable {
   /** Cuts the next push's answer. */
   void armOnce() {
     armed.set(true);
+  }
+
+  /** Cuts the next push half way: the server gets the request's headers and part of the pack, then nothing. */
+  void armUploadOnce() {
+    armedUpload.set(true);
   }
 
   private void accept() {
@@ -68,6 +74,15 @@ final class CuttingProxy implements AutoCloseable {
             String text = new String(buf, 0, n, StandardCharsets.ISO_8859_1);
             if (text.startsWith("POST ") && text.contains("git-receive-pack")) {
               pushing.set(true);
+              if (armedUpload.compareAndSet(true, false)) {
+                cuts.incrementAndGet();
+                int headers = text.indexOf("\r\n\r\n");
+                out.write(buf, 0, headers < 0 ? n / 2 : Math.min(n, headers + 4 + 8));
+                out.flush();
+                from.close();
+                to.close();
+                return;
+              }
             }
           } else if (pushing.get() && armed.compareAndSet(true, false)) {
             cuts.incrementAndGet();

@@ -135,6 +135,10 @@ class GitHttpTest {
         });
     assertThat(dir).doesNotExist();
     assertThatThrownBy(() -> aliceTeam.projects().get("shop")).isInstanceOf(NotFoundException.class);
+    Path mine = Files.createDirectories(tmp.resolve("my-empty-folder"));
+    assertThatThrownBy(() -> aliceTeam.projects().clone(ProjectSpec.builder().name("shop").gitRemote(server.url("shop"))
+        .workingCopy(mine).build())).isInstanceOf(GitAuthenticationException.class);
+    assertThat(mine).isEmptyDirectory(); // a folder that was there stays
     assertThat(prophecy.auditLog(5)).anySatisfy(e -> {
       assertThat(e.action()).isEqualTo("project.clone");
       assertThat(e.outcome()).isEqualTo(AuditEvent.Outcome.FAILED);
@@ -268,6 +272,21 @@ class GitHttpTest {
       assertThat(serverHead("shop", "refs/heads/main").getName()).isEqualTo(local.id());
       mine.git().push();
       assertThat(serverHead("shop", "refs/heads/main").getName()).isEqualTo(local.id());
+
+      // Cut half way through the upload: the server updates nothing, and the retry sends it all.
+      mine.datasets().create(csv("returns"));
+      Commit second = mine.git().commit("Returns");
+      proxy.armUploadOnce();
+      assertThatThrownBy(() -> mine.git().push()).isInstanceOf(GitException.class).hasMessageContaining("try again");
+      assertThat(proxy.cuts.get()).isEqualTo(2);
+      assertThat(serverHead("shop", "refs/heads/main").getName()).isEqualTo(local.id());
+      mine.git().push();
+      assertThat(serverHead("shop", "refs/heads/main").getName()).isEqualTo(second.id());
+      try (Git git = server.open("shop")) {
+        List<String> history = new java.util.ArrayList<>();
+        git.log().call().forEach(c -> history.add(c.getShortMessage()));
+        assertThat(history).containsExactly("Returns", "Customers", "Project from Prophecy");
+      }
     }
   }
 

@@ -275,6 +275,10 @@ class GitWorkflowTest {
     assertThat(status.datasets()).containsExactly(new EntityChange("customers", Change.ADDED));
     assertThat(status.pipelines()).isEmpty();
     assertThat(status.jobs()).isEmpty();
+    opened.git().commit("Customers");
+    opened.jobs().get("nightly").delete();
+    assertThat(opened.git().status().jobs()).containsExactly(new EntityChange("nightly", Change.DELETED));
+    assertThat(opened.git().status().pipelines()).isEmpty();
   }
 
   @Test

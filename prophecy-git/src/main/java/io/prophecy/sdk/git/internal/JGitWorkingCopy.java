@@ -62,6 +62,8 @@ import org.slf4j.LoggerFactory;
 public final class JGitWorkingCopy implements WorkingCopy {
   private static final Logger log = LoggerFactory.getLogger(JGitWorkingCopy.class);
   private static final String ORIGIN = Constants.DEFAULT_REMOTE_NAME;
+  /** Seconds a remote may stay silent before a clone, fetch or push gives up (and may be retried). */
+  public static final int TIMEOUT_SECONDS = 120;
 
   private final Git git;
   private final Repository repo;
@@ -347,7 +349,7 @@ public final class JGitWorkingCopy implements WorkingCopy {
     String url = requireRemote();
     requireClean("pull");
     try {
-      git.fetch().setRemote(ORIGIN).setCredentialsProvider(credentials(auth)).call();
+      git.fetch().setRemote(ORIGIN).setCredentialsProvider(credentials(auth)).setTimeout(TIMEOUT_SECONDS).call();
     } catch (TransportException e) {
       throw Failures.remote("fetch", url, auth, e);
     } catch (GitAPIException e) {
@@ -540,7 +542,8 @@ public final class JGitWorkingCopy implements WorkingCopy {
     for (String t : tags) {
       specs.add(new RefSpec(Constants.R_TAGS + t + ":" + Constants.R_TAGS + t));
     }
-    PushCommand cmd = git.push().setRemote(ORIGIN).setCredentialsProvider(credentials(auth)).setRefSpecs(specs);
+    PushCommand cmd = git.push().setRemote(ORIGIN).setCredentialsProvider(credentials(auth)).setRefSpecs(specs)
+        .setTimeout(TIMEOUT_SECONDS);
     Iterable<PushResult> results;
     try {
       results = cmd.call();
