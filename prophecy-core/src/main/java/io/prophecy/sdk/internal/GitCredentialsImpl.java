@@ -89,6 +89,10 @@ final class GitCredentialsImpl implements GitCredentials {
    * @throws InvalidInputException when the URL carries a password, or is not http(s), file or a path
    */
   static Optional<String> hostOf(String remoteUrl) {
+    if (remoteUrl.matches("[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:.*")) {
+      throw new InvalidInputException("project.gitRemote", "'" + remoteUrl + "' is an SSH remote; the SDK talks to"
+          + " Git hosts over https with a token: give the host's https URL of the repository");
+    }
     if (!remoteUrl.matches("(?i)[a-z][a-z0-9+.-]*://.*")) {
       return Optional.empty();
     }

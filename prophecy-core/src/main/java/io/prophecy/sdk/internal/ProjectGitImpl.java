@@ -234,7 +234,7 @@ final class ProjectGitImpl implements ProjectGit {
   @Override
   public Commit commit(String message) {
     Checks.notBlank("commit.message", message);
-    return act("git.commit", "commit", c -> "commit " + c.id() + " on " + c.message().lines().findFirst().orElse(""),
+    return act("git.commit", "commit", c -> "commit " + c.id() + ": " + c.subject(),
         (wc, call) -> {
           requireUnprotected(wc, "commits");
           return wc.commit(message, author());

@@ -92,6 +92,8 @@ class GitCredentialsTest {
     assertThatThrownBy(() -> team.projects().clone("shop", url)).isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("password").satisfies(e -> assertThat(e.getMessage()).doesNotContain(TOKEN));
     assertThat(tmp.resolve("home/projects").resolve(team.info().id()).resolve("shop")).doesNotExist();
+    assertThatThrownBy(() -> team.projects().clone("shop", "git@github.com:acme/shop.git"))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("SSH remote").hasMessageContaining("https");
   }
 
   @Test

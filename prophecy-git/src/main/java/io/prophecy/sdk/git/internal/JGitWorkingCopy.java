@@ -564,8 +564,8 @@ public final class JGitWorkingCopy implements WorkingCopy {
     }
     String where = Failures.safeUrl(url);
     if (!rejected.isEmpty()) {
-      throw new GitPushRejectedException("The remote " + where + " has commits that " + String.join(", ", rejected)
-          + " here lacks, so it refused the push: pull first (project.git().pull()), then push again. No local"
+      throw new GitPushRejectedException("The remote " + where + " refused the push of " + String.join(", ", rejected)
+          + " because it has commits the local branch lacks: pull first (project.git().pull()), then push again. No local"
           + " commit was lost", rejected);
     }
     if (!refused.isEmpty()) {
