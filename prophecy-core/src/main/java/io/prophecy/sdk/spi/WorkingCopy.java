@@ -56,7 +56,7 @@ public interface WorkingCopy extends AutoCloseable {
   /** The newest commits of the branch checked out, newest first. */
   List<Commit> log(int limit);
 
-  /** The files that differ from one revision to another. */
+  /** The files that differ from one revision to another; an empty {@code fromRevision} is the empty tree. */
   List<FileChange> diff(String fromRevision, String toRevision);
 
   /** A file's content at a revision; empty when the revision has no such file. */

@@ -187,6 +187,21 @@ class GitHttpTest {
   }
 
   @Test
+  void aPullOrPushWithAWrongTokenIsAnAuthenticationErrorAndChangesNothing() throws Exception {
+    Project mine = aliceTeam.projects().clone("shop", server.url("shop"));
+    mine.datasets().create(csv("customers"));
+    Commit local = mine.git().commit("Customers");
+    alice.gitCredentials().set(server.host(), Secret.of("ghp_revoked_0000"));
+    assertThatThrownBy(() -> mine.git().pull()).isInstanceOf(GitAuthenticationException.class)
+        .hasMessageContaining("Cannot fetch").hasMessageContaining("refused the token");
+    assertThatThrownBy(() -> mine.git().push()).isInstanceOf(GitAuthenticationException.class)
+        .hasMessageContaining("Cannot push").satisfies(e -> assertThat(e.getMessage()).doesNotContain("ghp_revoked"));
+    assertThat(mine.git().log(1).get(0).id()).isEqualTo(local.id());
+    assertThat(mine.git().status().isEmpty()).isTrue();
+    assertThat(serverHead("shop", "refs/heads/main").getName()).isNotEqualTo(local.id());
+  }
+
+  @Test
   void aPullThatConflictsNamesFilesAndPipelinesAndLeavesTheWorkingCopyAsItWas() throws Exception {
     Project mine = aliceTeam.projects().clone("shop", server.url("shop"));
     Project theirs = bobTeam.projects().clone(ProjectSpec.builder().name("shop-bob").gitRemote(server.url("shop")).build());
