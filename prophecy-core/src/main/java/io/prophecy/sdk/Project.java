@@ -28,6 +28,12 @@ public interface Project {
   Jobs jobs();
 
   /**
+   * The project's Git workflow: branches, commit, status, diff, pull, merge, push, release. Needs a
+   * code store module ({@code prophecy-git}) on the class path.
+   */
+  ProjectGit git();
+
+  /**
    * The newest runs of the project's pipelines, newest first, with their per-gem metrics.
    *
    * @param limit at most this many, 1 to 10,000

@@ -27,6 +27,26 @@ public interface Projects {
    */
   Project open(String name, java.nio.file.Path folder);
 
+  /**
+   * Clones a remote Git repository holding a Prophecy project into a new working copy (under the SDK
+   * home) and registers it. The acting user's token for the remote's host (see
+   * {@link GitCredentials}) authenticates the clone.
+   *
+   * @throws InvalidInputException when the repository holds no readable {@code pbt_project.yml}; the
+   *     clone is removed
+   * @throws GitAuthenticationException when the host refuses the user's token
+   */
+  default Project clone(String name, String remoteUrl) {
+    return clone(ProjectSpec.builder().name(name).gitRemote(remoteUrl).build());
+  }
+
+  /**
+   * As {@link #clone(String, String)}, from {@code spec.gitRemote()}, into {@code spec.workingCopy()}
+   * when given (an empty or missing folder). The language and description come from the cloned
+   * {@code pbt_project.yml}; the default branch is the remote's.
+   */
+  Project clone(ProjectSpec spec);
+
   Project get(String name);
 
   /** The team's projects, by name. */

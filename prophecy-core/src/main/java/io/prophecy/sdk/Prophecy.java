@@ -1,5 +1,6 @@
 package io.prophecy.sdk;
 
+import io.prophecy.sdk.internal.CodeStores;
 import io.prophecy.sdk.internal.Engine;
 import io.prophecy.sdk.internal.ProviderRegistry;
 import io.prophecy.sdk.internal.SessionImpl;
@@ -12,6 +13,7 @@ import io.prophecy.sdk.model.User;
 import io.prophecy.sdk.security.KeyProvider;
 import io.prophecy.sdk.security.KeyProviders;
 import io.prophecy.sdk.security.Vault;
+import io.prophecy.sdk.spi.CodeStore;
 import io.prophecy.sdk.spi.FabricDescriptor;
 import io.prophecy.sdk.spi.FabricProvider;
 import java.io.IOException;
@@ -155,6 +157,7 @@ public final class Prophecy implements AutoCloseable {
     private Secret storePassword;
     private KeyProvider keyProvider;
     private final List<FabricProvider> providers = new ArrayList<>();
+    private CodeStore codeStore;
     private ClassLoader classLoader;
     private Clock clock = Clock.systemUTC();
     private Duration keepConnections = Duration.ofMinutes(30);
@@ -196,6 +199,15 @@ public final class Prophecy implements AutoCloseable {
     /** A fabric provider used in place of any discovered provider of the same kind. */
     public Builder register(FabricProvider provider) {
       providers.add(Objects.requireNonNull(provider, "provider"));
+      return this;
+    }
+
+    /**
+     * The code store projects are versioned in, in place of the one discovered (module
+     * {@code prophecy-git} registers its JGit store through {@link java.util.ServiceLoader}).
+     */
+    public Builder codeStore(CodeStore store) {
+      this.codeStore = Objects.requireNonNull(store, "store");
       return this;
     }
 
@@ -271,6 +283,7 @@ public final class Prophecy implements AutoCloseable {
         loader = Prophecy.class.getClassLoader();
       }
       ProviderRegistry registry = ProviderRegistry.load(loader, providers);
+      CodeStores codeStores = CodeStores.load(loader, codeStore);
       String url = storeUrl != null ? storeUrl : "jdbc:sqlite:" + h.resolve("prophecy.db");
       Database db = Database.open(url, Optional.ofNullable(storeUser), Optional.ofNullable(storePassword),
           h.resolve(".store.lock"));
@@ -283,7 +296,7 @@ public final class Prophecy implements AutoCloseable {
         throw e;
       }
       String agent = "prophecy-java-sdk/" + VERSION + " java/" + System.getProperty("java.version");
-      return new Prophecy(new Engine(h, db, vault, registry, clock, agent, keepConnections), db.description());
+      return new Prophecy(new Engine(h, db, vault, registry, codeStores, clock, agent, keepConnections), db.description());
     }
   }
 }

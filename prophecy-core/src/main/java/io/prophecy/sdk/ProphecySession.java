@@ -22,4 +22,7 @@ public interface ProphecySession {
 
   /** The user's personal team, made with the user, of which the user is the only member. */
   Team personalTeam();
+
+  /** The user's own tokens for Git hosts, stored encrypted by the vault. */
+  GitCredentials gitCredentials();
 }

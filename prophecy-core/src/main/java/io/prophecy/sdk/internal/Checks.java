@@ -12,7 +12,42 @@ public final class Checks {
   private static final Pattern EMAIL =
       Pattern.compile("[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*");
 
+  private static final Pattern BRANCH = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/-]{0,199}");
+  private static final Pattern HOST = Pattern.compile("[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:[0-9]{1,5})?");
+  private static final Pattern VERSION = Pattern.compile("(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)([-+][0-9A-Za-z.+-]+)?");
+
   private Checks() {}
+
+  /**
+   * A Git branch or tag name as the SDK makes them: letters, digits, '.', '_', '-' and '/' between
+   * parts; no '..', no part starting with '.', not ending in '/' or '.lock'.
+   */
+  public static String branch(String field, String value) {
+    if (value == null || !BRANCH.matcher(value).matches() || value.contains("..") || value.contains("//")
+        || value.endsWith("/") || value.endsWith(".lock") || value.endsWith(".") || value.contains("/.")) {
+      throw new InvalidInputException(field, describe(value) + " is not a valid branch name: use letters, digits,"
+          + " '.', '_', '-' and '/' between parts, such as feature/daily-revenue");
+    }
+    return value;
+  }
+
+  /** A Git host as the SDK keys tokens by: lower case, with an optional {@code :port}. */
+  public static String host(String field, String value) {
+    String lower = value == null ? null : value.toLowerCase(Locale.ROOT);
+    if (lower == null || lower.length() > 260 || !HOST.matcher(lower).matches()) {
+      throw new InvalidInputException(field, describe(value) + " is not a host name such as github.com or"
+          + " git.example.com:8443 (no scheme, path or user)");
+    }
+    return lower;
+  }
+
+  /** A semantic version such as {@code 1.2.0} or {@code 1.2.0-rc.1}. */
+  public static String version(String field, String value) {
+    if (value == null || !VERSION.matcher(value).matches()) {
+      throw new InvalidInputException(field, describe(value) + " is not a semantic version such as 1.2.0");
+    }
+    return value;
+  }
 
   /** Names of fabrics, projects, pipelines, datasets and jobs: safe as folder names in Git. */
   public static String name(String field, String value) {

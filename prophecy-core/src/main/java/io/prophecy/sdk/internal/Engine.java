@@ -45,11 +45,16 @@ public final class Engine implements AutoCloseable {
   private final Clock clock;
   private final String userAgent;
   private final Connections connections;
+  private final CodeStores codeStores;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  /** @param keepConnections how long a fabric connection the SDK opened for a run stays open unused */
-  public Engine(Path home, Database db, KeysetVault vault, ProviderRegistry providers, Clock clock, String userAgent,
-      java.time.Duration keepConnections) {
+  /**
+   * @param codeStores the code store projects are versioned in, if any
+   * @param keepConnections how long a fabric connection the SDK opened for a run stays open unused
+   */
+  public Engine(Path home, Database db, KeysetVault vault, ProviderRegistry providers, CodeStores codeStores,
+      Clock clock, String userAgent, java.time.Duration keepConnections) {
+    this.codeStores = codeStores;
     this.home = home;
     this.db = db;
     this.vault = vault;
@@ -86,6 +91,10 @@ public final class Engine implements AutoCloseable {
 
   public ProviderRegistry providers() {
     return providers;
+  }
+
+  public CodeStores codeStores() {
+    return codeStores;
   }
 
   public Clock clock() {

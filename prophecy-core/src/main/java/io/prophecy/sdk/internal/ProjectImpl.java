@@ -70,6 +70,11 @@ final class ProjectImpl implements Project {
   }
 
   @Override
+  public io.prophecy.sdk.ProjectGit git() {
+    return new ProjectGitImpl(this);
+  }
+
+  @Override
   public List<RunRecord> runs(int limit) {
     return engine.db().read(c -> {
       engine.requireMember(c, team.user, team.info.id(), team.info.name());

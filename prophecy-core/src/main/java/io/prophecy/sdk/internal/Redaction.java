@@ -43,7 +43,7 @@ final class Redaction {
     return out;
   }
 
-  private boolean leaks(Throwable t) {
+  boolean leaks(Throwable t) {
     for (Throwable x = t; x != null; x = x.getCause()) {
       String m = x.getMessage();
       if (m != null && !scrub(m).equals(m)) {

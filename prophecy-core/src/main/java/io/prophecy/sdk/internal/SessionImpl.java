@@ -34,6 +34,11 @@ public final class SessionImpl implements ProphecySession {
   }
 
   @Override
+  public io.prophecy.sdk.GitCredentials gitCredentials() {
+    return new GitCredentialsImpl(engine, user);
+  }
+
+  @Override
   public String toString() {
     return "ProphecySession[" + user.email() + "]";
   }

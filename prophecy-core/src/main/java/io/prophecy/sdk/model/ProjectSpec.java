@@ -33,6 +33,24 @@ public abstract class ProjectSpec {
   /** The Git remote URL the working copy tracks; never holds credentials. */
   public abstract Optional<String> gitRemote();
 
+  /**
+   * The branch a new repository starts on and releases are usually made from. Default {@code main};
+   * a cloned project takes the remote's.
+   */
+  @Value.Default
+  public String defaultBranch() {
+    return "main";
+  }
+
+  /**
+   * Whether commits, merges and releases on the default branch are refused, so that work goes through
+   * a branch merged at the Git host (pulls still bring the host's merges in). Default false.
+   */
+  @Value.Default
+  public boolean protectDefaultBranch() {
+    return false;
+  }
+
   public static ProjectSpec of(String name) {
     return builder().name(name).build();
   }
@@ -44,6 +62,7 @@ public abstract class ProjectSpec {
   @Value.Check
   protected void check() {
     Checks.name("project.name", name());
+    Checks.branch("project.defaultBranch", defaultBranch());
     gitRemote()
         .ifPresent(
             remote -> {

@@ -1,6 +1,8 @@
 /**
  * The connector SPI: what a fabric connector module implements so that the SDK can run code on its
- * engine and schedule jobs there.
+ * engine and schedule jobs there, and what a code store implements so that projects are versioned
+ * ({@link io.prophecy.sdk.spi.CodeStore}, listed in
+ * {@code META-INF/services/io.prophecy.sdk.spi.CodeStore}; module {@code prophecy-git}).
  *
  * <p>A connector ships one {@link io.prophecy.sdk.spi.FabricProvider} listed in
  * {@code META-INF/services/io.prophecy.sdk.spi.FabricProvider}; adding its jar to the class path is all

@@ -868,11 +868,84 @@ public final class ProjectFiles {
     }
   }
 
+  /**
+   * Runs work that rewrites the working copy (a Git checkout, merge or commit) under the project's edit
+   * lock, so that no edit of the SDK's interleaves with it in this JVM or another. Edits made by the
+   * work itself take the lock again without waiting.
+   */
+  public <T> T exclusive(Callable<T> work) {
+    return locked(work);
+  }
+
+  /**
+   * A three-way merge of the index for a Git merge: each top-level key, and each entry of the maps
+   * ({@code pipelines}, {@code datasets}, {@code jobs}, ...), takes the side that changed it. The
+   * result is our text with their changes edited in, as every other index edit. Empty when both sides
+   * changed one entry (or one top-level value) differently, or a text is no index.
+   *
+   * @param base the index at the common ancestor; empty text when there was none
+   */
+  public static Optional<String> mergeIndex(String base, String ours, String theirs) {
+    ObjectNode b;
+    ObjectNode o;
+    ObjectNode t;
+    try {
+      b = base.isBlank() ? NODES.objectNode() : parseIndex(base, Path.of("base:" + INDEX));
+      o = parseIndex(ours, Path.of("ours:" + INDEX));
+      t = parseIndex(theirs, Path.of("theirs:" + INDEX));
+    } catch (InvalidInputException e) {
+      return Optional.empty();
+    }
+    List<IndexEditor.Change> changes = new ArrayList<>();
+    if (!merge3(List.of(), b, o, t, changes)) {
+      return Optional.empty();
+    }
+    return Optional.of(changes.isEmpty() ? ours : edited(ours, o, changes));
+  }
+
+  private static boolean merge3(List<String> path, JsonNode b, JsonNode o, JsonNode t, List<IndexEditor.Change> changes) {
+    java.util.Set<String> keys = new java.util.LinkedHashSet<>();
+    o.fieldNames().forEachRemaining(keys::add);
+    t.fieldNames().forEachRemaining(keys::add);
+    b.fieldNames().forEachRemaining(keys::add);
+    for (String k : keys) {
+      JsonNode bv = b.get(k);
+      JsonNode ov = o.get(k);
+      JsonNode tv = t.get(k);
+      if (java.util.Objects.equals(ov, tv) || java.util.Objects.equals(bv, tv)) {
+        continue; // the same on both sides, or only we changed it
+      }
+      List<String> at = new ArrayList<>(path);
+      at.add(k);
+      if (java.util.Objects.equals(bv, ov)) {
+        changes.add(tv == null ? new IndexEditor.Remove(at) : new IndexEditor.Put(at, tv));
+        continue;
+      }
+      boolean maps = ov != null && ov.isObject() && tv != null && tv.isObject() && (bv == null || bv.isObject());
+      if (path.isEmpty() && maps) {
+        if (!merge3(at, bv == null ? NODES.objectNode() : bv, ov, tv, changes)) {
+          return false;
+        }
+        continue;
+      }
+      return false;
+    }
+    return true;
+  }
+
+  /** Parses index text read from elsewhere (such as an older commit). */
+  public static ObjectNode parseIndexText(String text, String where) {
+    return parseIndex(text, Path.of(where));
+  }
+
   /** Runs under the project's lock: within the JVM and, through the lock file, between processes. */
   private <T> T locked(Callable<T> work) {
     ReentrantLock lock = LOCKS.computeIfAbsent(root, r -> new ReentrantLock());
     lock.lock();
     try {
+      if (lock.getHoldCount() > 1) {
+        return work.call(); // this thread holds the file lock already, through exclusive(...)
+      }
       Files.createDirectories(lockFile.toAbsolutePath().getParent());
       try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
           FileLock held = ch.lock()) {

@@ -26,7 +26,30 @@ public final class CredentialCodec {
     return "prophecy:credentials:v1:user=" + userId + ":fabric=" + fabricId;
   }
 
+  /** The associated data binding a ciphertext to one user's token for one Git host. */
+  public static String gitAssociatedData(String userId, String host) {
+    return "prophecy:git-credentials:v1:user=" + userId + ":host=" + host;
+  }
+
   public String encrypt(Credentials credentials, String userId, String fabricId) {
+    return encryptBound(credentials, associatedData(userId, fabricId));
+  }
+
+  public Credentials decrypt(String ciphertext, String userId, String fabricId, String what) {
+    return decryptBound(ciphertext, associatedData(userId, fabricId), what);
+  }
+
+  /** Encrypts a user's credentials for a Git host. */
+  public String encryptGit(Credentials credentials, String userId, String host) {
+    return encryptBound(credentials, gitAssociatedData(userId, host));
+  }
+
+  /** Decrypts a user's credentials for a Git host. */
+  public Credentials decryptGit(String ciphertext, String userId, String host, String what) {
+    return decryptBound(ciphertext, gitAssociatedData(userId, host), what);
+  }
+
+  private String encryptBound(Credentials credentials, String associatedData) {
     Map<String, Map<String, String>> doc = new LinkedHashMap<>();
     doc.put("plain", credentials.plainFields());
     Map<String, String> secrets = new LinkedHashMap<>();
@@ -39,14 +62,14 @@ public final class CredentialCodec {
       throw new VaultException("Cannot encode credentials", e);
     }
     try {
-      return vault.encryptToText(plain, associatedData(userId, fabricId));
+      return vault.encryptToText(plain, associatedData);
     } finally {
       Arrays.fill(plain, (byte) 0);
     }
   }
 
-  public Credentials decrypt(String ciphertext, String userId, String fabricId, String what) {
-    byte[] plain = vault.decryptText(ciphertext, associatedData(userId, fabricId), what);
+  private Credentials decryptBound(String ciphertext, String associatedData, String what) {
+    byte[] plain = vault.decryptText(ciphertext, associatedData, what);
     try {
       Map<String, Map<String, String>> doc = JSON.readValue(plain, SHAPE);
       Credentials.Builder b = Credentials.builder();

@@ -143,8 +143,30 @@ public final class KeysetVault implements Vault {
               java.util.Arrays.fill(plain, (byte) 0);
             }
           }
-          log.info("Re-encrypted {} stored credentials under key {}", rows.size(), primaryKeyId());
-          return rows.size();
+          record GitRow(String userId, String host, String ciphertext) {}
+          List<GitRow> gitRows =
+              Sql.list(
+                  c,
+                  "SELECT user_id, host, ciphertext FROM git_credentials",
+                  rs -> new GitRow(rs.getString(1), rs.getString(2), rs.getString(3)));
+          for (GitRow r : gitRows) {
+            String ad = CredentialCodec.gitAssociatedData(r.userId, r.host);
+            byte[] plain = decryptText(r.ciphertext, ad, "Git token of user " + r.userId + " for host " + r.host);
+            try {
+              Sql.update(
+                  c,
+                  "UPDATE git_credentials SET ciphertext = ?, updated_at = ? WHERE user_id = ? AND host = ?",
+                  encryptToText(plain, ad),
+                  clock.millis(),
+                  r.userId,
+                  r.host);
+            } finally {
+              java.util.Arrays.fill(plain, (byte) 0);
+            }
+          }
+          int total = rows.size() + gitRows.size();
+          log.info("Re-encrypted {} stored credentials under key {}", total, primaryKeyId());
+          return total;
         });
   }
 

@@ -37,7 +37,7 @@ import org.sqlite.SQLiteException;
  */
 public final class Database implements AutoCloseable {
   /** The newest schema version this SDK knows; equal to the highest {@code V<n>__*.sql} migration. */
-  public static final int SCHEMA_VERSION = 2;
+  public static final int SCHEMA_VERSION = 3;
 
   static final String HISTORY_TABLE = "prophecy_schema_history";
   private static final String MIGRATIONS = "classpath:io/prophecy/sdk/internal/store/migration";
