@@ -209,6 +209,6 @@ public final class JGitCodeStore implements CodeStore {
 
   @Override
   public String toString() {
-    return "JGitCodeStore" + providers;
+    return "JGitCodeStore[" + providers + "]";
   }
 }
