@@ -15,15 +15,20 @@ import java.util.List;
  * URLs with a port.
  *
  * <pre>{@code
- * alice.gitCredentials().set("github.com", Secret.of(System.getenv("GITHUB_TOKEN")));
- * alice.gitCredentials().set("bitbucket.org", "alice", Secret.of(appPassword));   // a host that needs a user name
+ * alice.gitCredentials().set("github.com", "alice-gh", Secret.of(System.getenv("GITHUB_TOKEN"))); // GitHub: the login beside the token
+ * alice.gitCredentials().set("gitlab.com", Secret.of(gitlabToken));   // sent with the code store's user name for GitLab
  * }</pre>
  */
 public interface GitCredentials {
-  /** Stores (or replaces) the token for a host, sent with the code store's user name for the host. */
+  /**
+   * Stores (or replaces) the token for a host, sent with the code store's user name for the remote
+   * (prophecy-git: the Git hosting provider's convention, such as {@code oauth2} for GitLab; {@code git}
+   * for a plain Git server). Where the provider needs the user's own name (GitHub, Bitbucket Server,
+   * Gitea) use {@link #set(String, String, Secret)}.
+   */
   void set(String host, Secret token);
 
-  /** Stores (or replaces) a user name and token for a host. */
+  /** Stores (or replaces) a user name and token for a host; the user name is always the one sent. */
   void set(String host, String username, Secret token);
 
   /** Whether a token is stored for exactly this host. */

@@ -153,8 +153,10 @@ final class GitCredentialsImpl implements GitCredentials {
     }
     Credentials creds = engine.codec().decryptGit(stored.get().ciphertext(), user.id(), stored.get().host(),
         "the Git token of " + user.email() + " for " + stored.get().host());
+    // The stored user name wins; else the store's convention for the remote, which may refuse (the
+    // provider needs the user's own name) before the token is used.
+    String username = creds.get(USERNAME).orElseGet(() -> store.tokenUsername(full, remoteUrl));
     engine.audit(user.email(), "credential.use", target, teamId, Outcome.SUCCESS, "git host " + stored.get().host());
-    String username = creds.get(USERNAME).orElseGet(() -> store.tokenUsername(full));
     return RemoteAuth.token(full, username, creds.secret(TOKEN).orElseThrow());
   }
 

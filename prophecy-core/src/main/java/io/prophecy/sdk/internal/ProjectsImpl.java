@@ -59,10 +59,10 @@ final class ProjectsImpl implements Projects {
       Path dir = spec.workingCopy()
           .orElseGet(() -> engine.home().resolve("projects").resolve(team.info.id()).resolve(spec.name()))
           .toAbsolutePath().normalize();
+      spec.gitRemote().ifPresent(this::checkRemote);
       prepareWorkingCopy(dir);
       String id = Engine.newId();
       long now = engine.now();
-      spec.gitRemote().ifPresent(GitCredentialsImpl::hostOf);
       new ProjectFiles(dir, engine.home().resolve("locks").resolve(id + ".lock"), engine.clock()).initialize(spec.name(),
           spec.description(), spec.language().name().toLowerCase(java.util.Locale.ROOT), team.user.email(), team.info.name());
       Optional<String> first = engine.codeStores().get().map(store -> firstCommit(store, dir, spec));
@@ -73,6 +73,15 @@ final class ProjectsImpl implements Projects {
           .createdBy(team.user.email()).createdAt(Instant.ofEpochMilli(now)).build();
     });
     return new ProjectImpl(team, info);
+  }
+
+  /**
+   * Refuses a remote URL before anything is written: one the SDK cannot use (SSH, a password in it), and
+   * one the code store finds wrong for its host's provider.
+   */
+  private void checkRemote(String remoteUrl) {
+    GitCredentialsImpl.hostOf(remoteUrl);
+    engine.codeStores().get().ifPresent(store -> store.validateRemote(remoteUrl));
   }
 
   /** Makes the new project's folder a repository with one commit of its files, by the acting user. */
@@ -117,7 +126,7 @@ final class ProjectsImpl implements Projects {
     Set<String> secrets = new java.util.HashSet<>();
     try {
       CodeStore store = engine.codeStores().require("clone project '" + given.name() + "'");
-      GitCredentialsImpl.hostOf(remote);
+      checkRemote(remote);
       requireFreeName(given.name());
       existed = Files.isDirectory(dir);
       prepareWorkingCopy(dir);

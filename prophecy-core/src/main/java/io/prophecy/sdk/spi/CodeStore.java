@@ -55,4 +55,29 @@ public interface CodeStore {
   default String tokenUsername(String host) {
     return "git";
   }
+
+  /**
+   * The user name sent with a token to this remote when the user stored none for its host: the
+   * convention of the Git hosting provider the URL belongs to, where a store knows providers (two
+   * providers may share a host under different paths). The default asks {@link #tokenUsername(String)}.
+   *
+   * @param host the host, with {@code :port} when the URL names one
+   * @param remoteUrl the {@code http(s)://} remote URL the token is for
+   * @throws io.prophecy.sdk.InvalidInputException when the remote's provider needs the user's own name
+   *     beside a token (saying which one to store)
+   */
+  default String tokenUsername(String host, String remoteUrl) {
+    return tokenUsername(host);
+  }
+
+  /**
+   * Checks a remote URL before a project is cloned from it or given it as its remote, so that a URL the
+   * host would refuse fails at once with what is wrong. The default accepts every URL; a store that knows
+   * the Git hosting providers checks the URL against the provider of its host. Messages never show
+   * credentials the URL carries.
+   *
+   * @throws io.prophecy.sdk.InvalidInputException saying what is wrong and the form expected
+   */
+  default void validateRemote(String remoteUrl) {
+  }
 }

@@ -41,6 +41,10 @@ final class GitHttpServer implements AutoCloseable {
   private final Map<String, String> tokens = new ConcurrentHashMap<>();
   /** Every request as "METHOD path?query user-or-anonymous status". */
   final List<String> requests = new CopyOnWriteArrayList<>();
+  /** The user name of every request let in, in order (possibly empty: a name is whatever came before the colon). */
+  final List<String> users = new CopyOnWriteArrayList<>();
+  /** The user name of every request that came with basic auth, let in or not. */
+  final List<String> offeredUsers = new CopyOnWriteArrayList<>();
   private final Server server;
   private final ServerConnector connector;
 
@@ -92,7 +96,12 @@ final class GitHttpServer implements AutoCloseable {
     return "http://" + host() + "/git/" + name + ".git";
   }
 
-  /** Makes an empty bare repository whose HEAD is {@code main}. */
+  /** The base URL of the served repositories: {@code url(name)} is {@code base() + "/" + name + ".git"}. */
+  String base() {
+    return "http://" + host() + "/git";
+  }
+
+  /** Makes an empty bare repository whose HEAD is {@code main}; the name may have folders ({@code acme/shop}). */
   Path createBare(String name) throws Exception {
     Path dir = base.resolve(name + ".git");
     Git.init().setBare(true).setDirectory(dir.toFile()).setInitialBranch("main").call().close();
@@ -123,6 +132,7 @@ final class GitHttpServer implements AutoCloseable {
         res.sendError(401);
         return;
       }
+      users.add(user);
       req.setAttribute(USER, user);
       chain.doFilter(request, response);
       requests.add(line + " " + user + " " + res.getStatus());
@@ -143,6 +153,7 @@ final class GitHttpServer implements AutoCloseable {
         return null;
       }
       String user = decoded.substring(0, colon);
+      offeredUsers.add(user);
       String token = decoded.substring(colon + 1);
       String wanted = tokens.get(token);
       return wanted != null && (wanted.equals("*") || wanted.equals(user)) ? user : null;

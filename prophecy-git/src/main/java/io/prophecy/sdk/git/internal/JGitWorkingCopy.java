@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import org.eclipse.jgit.api.CreateBranchCommand;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.MergeCommand;
@@ -68,11 +69,16 @@ public final class JGitWorkingCopy implements WorkingCopy {
   private final Git git;
   private final Repository repo;
   private final Path root;
+  private final Consumer<String> remoteCheck;
 
-  public JGitWorkingCopy(Git git, Path root) {
+  /**
+   * @param remoteCheck checks a URL before it becomes the remote (the store's provider validation)
+   */
+  public JGitWorkingCopy(Git git, Path root, Consumer<String> remoteCheck) {
     this.git = git;
     this.repo = git.getRepository();
     this.root = root;
+    this.remoteCheck = remoteCheck;
   }
 
   /** JGit's credentials for one call; null (anonymous) without a token. */
@@ -330,6 +336,7 @@ public final class JGitWorkingCopy implements WorkingCopy {
 
   @Override
   public void setRemoteUrl(String url) {
+    remoteCheck.accept(url);
     StoredConfig config = repo.getConfig();
     config.setString("remote", ORIGIN, "url", url);
     config.setString("remote", ORIGIN, "fetch", "+refs/heads/*:refs/remotes/" + ORIGIN + "/*");

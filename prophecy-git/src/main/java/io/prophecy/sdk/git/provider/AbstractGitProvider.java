@@ -97,7 +97,7 @@ abstract class AbstractGitProvider implements GitProvider {
   }
 
   /** Same host, and same port unless both are a scheme's default (an http URL of an https host is then refused). */
-  private boolean sameHost(RemoteUrls.Parts parts) {
+  final boolean sameHost(RemoteUrls.Parts parts) {
     boolean defaults = (parts.port() == 443 || parts.port() == 80) && (port == 443 || port == 80);
     return parts.host().equals(base.getHost().toLowerCase(Locale.ROOT)) && (parts.port() == port || defaults);
   }

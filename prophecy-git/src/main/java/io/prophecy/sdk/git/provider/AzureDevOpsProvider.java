@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import okhttp3.HttpUrl;
 
@@ -104,6 +105,11 @@ final class AzureDevOpsProvider extends AbstractGitProvider {
     }
     String https = b.addPathSegment(project).addPathSegment("_git").addPathSegment(name).build().toString();
     return new RemoteUrl(kind(), baseUrl(), org, project, name, https);
+  }
+
+  @Override
+  public Optional<String> defaultHttpsUser() {
+    return Optional.of("");
   }
 
   @Override

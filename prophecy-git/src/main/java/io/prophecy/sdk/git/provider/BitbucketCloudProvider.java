@@ -8,6 +8,7 @@ import io.prophecy.sdk.ProphecyException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import okhttp3.HttpUrl;
 
@@ -69,6 +70,11 @@ final class BitbucketCloudProvider extends AbstractGitProvider {
     String slug = checked(parts, "repository", RemoteUrls.stripGit(below.get(1)), SLUG,
         "letters, digits, '.', '_' or '-'");
     return new RemoteUrl(kind(), baseUrl(), ws, null, slug, baseUrl() + "/" + ws + "/" + slug + ".git");
+  }
+
+  @Override
+  public Optional<String> defaultHttpsUser() {
+    return Optional.of(API_TOKEN_USER);
   }
 
   @Override

@@ -7,6 +7,7 @@ import io.prophecy.sdk.ProphecyException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import okhttp3.HttpUrl;
 
@@ -62,6 +63,11 @@ final class GitLabProvider extends AbstractGitProvider {
     String name = checked(parts, "project", RemoteUrls.stripGit(below.get(below.size() - 1)), SEGMENT, rule);
     String namespace = String.join("/", below.subList(0, below.size() - 1));
     return new RemoteUrl(kind(), baseUrl(), namespace, null, name, baseUrl() + "/" + namespace + "/" + name + ".git");
+  }
+
+  @Override
+  public Optional<String> defaultHttpsUser() {
+    return Optional.of("oauth2");
   }
 
   @Override

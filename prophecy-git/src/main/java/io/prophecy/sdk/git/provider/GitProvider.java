@@ -1,6 +1,7 @@
 package io.prophecy.sdk.git.provider;
 
 import io.prophecy.sdk.model.Secret;
+import java.util.Optional;
 
 /**
  * One provider at one host: GitHub at github.com, GitLab at a self-managed host, and so on. Immutable;
@@ -35,6 +36,16 @@ public interface GitProvider {
    *     credentials lack
    */
   HttpsCredentials httpsCredentials(GitCredentials credentials);
+
+  /**
+   * The user name Git sends with a token over HTTPS when the user gave none: {@code oauth2} for GitLab,
+   * {@code x-bitbucket-api-token-auth} for Bitbucket Cloud, the empty name for Azure DevOps. Empty where
+   * the provider needs the user's own name (GitHub, Bitbucket Server, Gitea), so that
+   * {@link #httpsCredentials(GitCredentials)} refuses credentials without one.
+   */
+  default Optional<String> defaultHttpsUser() {
+    return Optional.empty();
+  }
 
   /** The user name alone that {@link #httpsCredentials(GitCredentials)} gives. */
   default String httpsUser(GitCredentials credentials) {

@@ -6,7 +6,9 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Objects;
 import java.util.stream.Collectors;
 
@@ -32,9 +34,13 @@ public final class GitProviders {
   private static final GitProviders DEFAULTS = builder().build();
 
   private final List<AbstractGitProvider> providers;
+  private final Map<String, AbstractGitProvider> explicit;
+  private final boolean publicHosts;
 
-  private GitProviders(List<AbstractGitProvider> providers) {
+  private GitProviders(List<AbstractGitProvider> providers, Map<String, AbstractGitProvider> explicit, boolean publicHosts) {
     this.providers = List.copyOf(providers);
+    this.explicit = Collections.unmodifiableMap(new LinkedHashMap<>(explicit));
+    this.publicHosts = publicHosts;
   }
 
   /** The public hosts only. */
@@ -44,6 +50,14 @@ public final class GitProviders {
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  /** A builder holding these providers' registrations, to register more. */
+  public Builder newBuilder() {
+    Builder b = new Builder();
+    b.explicit.putAll(explicit);
+    b.publicHosts = publicHosts;
+    return b;
   }
 
   /** The registered providers: explicit ones first, then the public ones not replaced. */
@@ -79,6 +93,33 @@ public final class GitProviders {
         + (parts.port() == 443 || parts.port() == 80 ? "" : ":" + parts.port()) + "\")");
   }
 
+  /**
+   * The provider a remote URL's host belongs to, or empty for a host no provider is registered at (a
+   * plain Git server, or a local path or {@code file:} URL). The provider covering the URL's base path
+   * wins; a URL on a provider's host outside its base path still belongs to that host's provider, whose
+   * {@link GitProvider#validate(String) validate} then says so.
+   *
+   * @throws InvalidInputException when the URL is an http(s) URL that cannot be parsed, is an SSH URL or
+   *     carries a password (never echoed)
+   */
+  public Optional<GitProvider> find(String remoteUrl) {
+    String s = remoteUrl == null ? "" : remoteUrl.trim().toLowerCase(Locale.ROOT);
+    if (!(s.startsWith("http://") || s.startsWith("https://") || s.startsWith("ssh://") || s.startsWith("git://")
+        || s.startsWith("git+ssh://"))) {
+      return Optional.empty();
+    }
+    RemoteUrls.Parts parts = RemoteUrls.parse(remoteUrl);
+    Optional<GitProvider> covering = providers.stream().filter(p -> p.covers(parts))
+        .max(Comparator.comparingInt(AbstractGitProvider::basePathLength)).map(p -> (GitProvider) p);
+    if (covering.isPresent()) {
+      return covering;
+    }
+    if (parts.host().endsWith(".visualstudio.com") && parts.host().length() > ".visualstudio.com".length()) {
+      return Optional.of(new AzureDevOpsProvider("https://" + parts.host(), null));
+    }
+    return providers.stream().filter(p -> p.sameHost(parts)).findFirst().map(p -> (GitProvider) p);
+  }
+
   /** The provider of a validated remote. */
   public GitProvider provider(RemoteUrl remote) {
     Objects.requireNonNull(remote, "remote");
@@ -97,7 +138,7 @@ public final class GitProviders {
         return p;
       }
     }
-    if (kind == ProviderKind.AZURE_DEVOPS && wanted.toLowerCase(java.util.Locale.ROOT).endsWith(".visualstudio.com")) {
+    if (kind == ProviderKind.AZURE_DEVOPS && wanted.toLowerCase(Locale.ROOT).endsWith(".visualstudio.com")) {
       return new AzureDevOpsProvider(wanted, null);
     }
     throw new InvalidInputException("git.provider", "no " + kind.displayName() + " is registered at " + wanted
@@ -152,7 +193,7 @@ public final class GitProviders {
     public Builder host(ProviderKind kind, String baseUrl, String apiBaseUrl) {
       Objects.requireNonNull(kind, "kind");
       AbstractGitProvider p = create(kind, trimSlash(baseUrl), apiBaseUrl);
-      String key = p.baseUrl().toLowerCase(java.util.Locale.ROOT);
+      String key = p.baseUrl().toLowerCase(Locale.ROOT);
       AbstractGitProvider before = explicit.get(key);
       if (before != null && before.kind() != kind) {
         throw new InvalidInputException("git.provider", p.baseUrl() + " is registered twice, as "
@@ -176,12 +217,12 @@ public final class GitProviders {
             create(ProviderKind.GITLAB, GitLabProvider.PUBLIC_BASE, null),
             create(ProviderKind.BITBUCKET_CLOUD, BitbucketCloudProvider.PUBLIC_BASE, null),
             create(ProviderKind.AZURE_DEVOPS, AzureDevOpsProvider.PUBLIC_BASE, null))) {
-          if (!explicit.containsKey(p.baseUrl().toLowerCase(java.util.Locale.ROOT))) {
+          if (!explicit.containsKey(p.baseUrl().toLowerCase(Locale.ROOT))) {
             all.add(p);
           }
         }
       }
-      return new GitProviders(all);
+      return new GitProviders(all, explicit, publicHosts);
     }
   }
 }

@@ -11,21 +11,32 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.eclipse.jgit.transport.CredentialsProvider;
 import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
@@ -54,24 +65,130 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * }</pre>
  *
  * A test that needs more repositories takes a {@code NginxGitServer} parameter (or registers the
- * extension in a static {@code @RegisterExtension} field) and calls {@link #createRepository(String)}.
+ * extension in a static {@code @RegisterExtension} field) and calls {@link #createRepository(String)}; one
+ * that needs a second person on the server calls {@link #addUser(String)} for a user and token of their
+ * own (removed after the test).
  */
-public final class NginxGitServer implements BeforeEachCallback, ParameterResolver {
+public final class NginxGitServer implements BeforeEachCallback, AfterEachCallback, ParameterResolver {
   public static final String URL_PROPERTY = "prophecy.test.git.url";
   public static final String USER_PROPERTY = "prophecy.test.git.user";
   public static final String TOKEN_PROPERTY = "prophecy.test.git.token";
   public static final String ROOT_PROPERTY = "prophecy.test.git.root";
   public static final String REQUIRED_PROPERTY = "prophecy.test.git.required";
+  /**
+   * The htpasswd file nginx checks basic auth against, where {@link #addUser(String)} adds users; optional,
+   * {@code htpasswd} beside the repository root (where scripts/test.sh writes it) when not set.
+   */
+  public static final String HTPASSWD_PROPERTY = "prophecy.test.git.htpasswd";
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
   private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(NginxGitServer.class);
 
+  private static final Pattern USER_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+  /** Serializes edits of the htpasswd file by the tests of this JVM. */
+  private static final Object HTPASSWD_LOCK = new Object();
+  private static final SecureRandom RANDOM = new SecureRandom();
+
   private volatile Settings settings;
+  /** The users added during the test running, removed after it. */
+  private final List<String> addedUsers = new CopyOnWriteArrayList<>();
 
   /** Checked before each test (not once per class) so that a skip counts every skipped test. */
   @Override
   public void beforeEach(ExtensionContext context) {
     settings();
+  }
+
+  /** Removes the users the test added. */
+  @Override
+  public void afterEach(ExtensionContext context) throws IOException {
+    if (addedUsers.isEmpty()) {
+      return;
+    }
+    List<String> names = List.copyOf(addedUsers);
+    addedUsers.clear();
+    Path file = htpasswd();
+    synchronized (HTPASSWD_LOCK) {
+      List<String> kept = new ArrayList<>();
+      for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+        int colon = line.indexOf(':');
+        if (colon < 0 || !names.contains(line.substring(0, colon))) {
+          kept.add(line);
+        }
+      }
+      Path next = file.resolveSibling(file.getFileName() + ".next");
+      Files.write(next, kept, StandardCharsets.UTF_8);
+      Files.setPosixFilePermissions(next, PosixFilePermissions.fromString("rw-r--r--"));
+      Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+  }
+
+  /**
+   * Adds a basic-auth user to the server for the test running (removed after it), with a random token:
+   * a second person with credentials of their own. nginx reads its htpasswd file on every request, so
+   * the user is let in at once. The token is stored salted and hashed ({@code {SSHA}}).
+   *
+   * @param name letters, digits, '.', '_' and '-'; not a user the server has
+   * @return the user and their token
+   */
+  public User addUser(String name) {
+    settings();
+    if (!USER_NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException("A user name is up to 64 letters, digits, '.', '_' and '-': " + name);
+    }
+    byte[] raw = new byte[20];
+    RANDOM.nextBytes(raw);
+    String token = HexFormat.of().formatHex(raw);
+    byte[] salt = new byte[8];
+    RANDOM.nextBytes(salt);
+    Path file = htpasswd();
+    synchronized (HTPASSWD_LOCK) {
+      try {
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+          if (line.startsWith(name + ":")) {
+            throw new IllegalStateException("The test Git server has a user " + name + " already");
+          }
+        }
+        MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
+        sha1.update(token.getBytes(StandardCharsets.UTF_8));
+        sha1.update(salt);
+        byte[] digest = sha1.digest();
+        byte[] hashAndSalt = Arrays.copyOf(digest, digest.length + salt.length);
+        System.arraycopy(salt, 0, hashAndSalt, digest.length, salt.length);
+        String entry = name + ":{SSHA}" + Base64.getEncoder().encodeToString(hashAndSalt) + "\n";
+        Files.writeString(file, entry, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+      } catch (IOException e) {
+        throw new UncheckedIOException("Cannot add the user " + name + " to " + file + ": " + e.getMessage(), e);
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException("No SHA-1 in this JVM", e);
+      }
+    }
+    addedUsers.add(name);
+    return new User(name, token);
+  }
+
+  /** The htpasswd file: {@value #HTPASSWD_PROPERTY}, else {@code htpasswd} beside the repository root. */
+  private Path htpasswd() {
+    String given = System.getProperty(HTPASSWD_PROPERTY, "").trim();
+    Path file = given.isEmpty() ? settings().root().toAbsolutePath().getParent().resolve("htpasswd") : Path.of(given);
+    if (!Files.isRegularFile(file) || !Files.isWritable(file)) {
+      throw new IllegalStateException("No writable htpasswd file of the test Git server at " + file + ": adding users"
+          + " needs the file nginx's auth_basic_user_file names; pass it with -D" + HTPASSWD_PROPERTY);
+    }
+    return file;
+  }
+
+  /** A basic-auth user of the server and their token. {@code toString()} hides the token. */
+  public record User(String name, String token) {
+    /** JGit credentials for this user. */
+    public CredentialsProvider credentials() {
+      return new UsernamePasswordCredentialsProvider(name, token);
+    }
+
+    @Override
+    public String toString() {
+      return "User[" + name + ", token ***]";
+    }
   }
 
   /** The server's settings; skips or fails the calling test (see the class comment) when there is none. */

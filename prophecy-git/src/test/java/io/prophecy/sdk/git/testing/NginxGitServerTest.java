@@ -129,6 +129,53 @@ class NginxGitServerTest {
     }
   }
 
+  @Test
+  void anAddedUserHasCredentialsOfTheirOwnAndIsTheUpdaterOfTheirPush(NginxGitServer server, @TempDir Path tmp)
+      throws Exception {
+    NginxGitServer.Remote remote = server.createRepository("added-user-" + System.nanoTime());
+    NginxGitServer.User bob = server.addUser("bob-" + System.nanoTime());
+    assertThat(bob.token()).isNotEqualTo(remote.token()).hasSize(40);
+    assertThat(bob.toString()).doesNotContain(bob.token());
+    String advertisement = remote.cloneUrl() + "/info/refs?service=git-upload-pack";
+    assertThat(get(advertisement, bob.name() + ":" + bob.token()).statusCode()).isEqualTo(200);
+    assertThat(get(advertisement, bob.name() + ":" + remote.token()).statusCode()).isEqualTo(401);
+    assertThat(get(advertisement, remote.user() + ":" + bob.token()).statusCode()).isEqualTo(401);
+    assertThat(get(advertisement, remote.user() + ":" + remote.token()).statusCode()).as("the first user still in")
+        .isEqualTo(200);
+    assertThatThrownBy(() -> server.addUser(bob.name())).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("already");
+
+    RevCommit pushed;
+    try (Git git = Git.cloneRepository().setURI(remote.cloneUrl()).setCredentialsProvider(bob.credentials())
+        .setDirectory(tmp.resolve("bob").toFile()).call()) {
+      onMain(git);
+      pushed = commit(git, "bob.txt", "bob\n", "bob's commit");
+      assertThat(status(git.push().setRemote("origin").add(MAIN).setCredentialsProvider(bob.credentials()).call()))
+          .isEqualTo(RemoteRefUpdate.Status.OK);
+    }
+    try (Repository bare = openBare(remote)) {
+      ReflogEntry entry = bare.getRefDatabase().getReflogReader(MAIN).getLastEntry();
+      assertThat(entry.getNewId()).isEqualTo(pushed.getId());
+      assertThat(entry.getWho().getName()).isEqualTo(bob.name());
+    }
+    try {
+      server.afterEach(null);
+      assertThat(get(advertisement, bob.name() + ":" + bob.token()).statusCode()).as("removed after the test")
+          .isEqualTo(401);
+      assertThat(get(advertisement, remote.user() + ":" + remote.token()).statusCode()).isEqualTo(200);
+    } finally {
+      deleteQuietly(remote.directory());
+    }
+  }
+
+  private static void deleteQuietly(Path dir) throws IOException {
+    try (var walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
   private static Git clone(NginxGitServer.Remote remote, Path dir) throws Exception {
     return Git.cloneRepository().setURI(remote.cloneUrl()).setCredentialsProvider(remote.credentials())
         .setDirectory(dir.toFile()).call();
