@@ -96,7 +96,7 @@ public final class ClustersClient implements Clusters {
   @Override
   public Cluster awaitRunning(String clusterId, Duration timeout, ClusterListener listener)
       throws InterruptedException {
-    return await(clusterId, timeout, listener, clock.instant());
+    return await(clusterId, timeout, listener, clock.instant(), null);
   }
 
   @Override
@@ -104,11 +104,9 @@ public final class ClustersClient implements Clusters {
       throws InterruptedException {
     Instant started = clock.instant();
     Cluster c = call(() -> get(clusterId));
-    if (c.state() == ClusterState.RUNNING) {
-      listener.onProgress(c, Duration.ZERO);
-      return c;
-    }
+    Cluster first = c;
     if (c.state() == ClusterState.TERMINATED) {
+      first = null; // read again after the start
       LOG.info("databricks: starting cluster {} ({}), which is {}", c.name(), c.id(), c.state());
       listener.onProgress(c, Duration.ZERO);
       try {
@@ -124,10 +122,11 @@ public final class ClustersClient implements Clusters {
       throw new ConnectorException(DatabricksFabricProvider.KIND, "cluster " + describe(c) + " is TERMINATING"
           + reason(c) + "; start it again once it is TERMINATED, or choose another cluster");
     }
-    return await(clusterId, timeout, listener, started);
+    return await(clusterId, timeout, listener, started, first);
   }
 
-  private Cluster await(String clusterId, Duration timeout, ClusterListener listener, Instant started)
+  /** Waits; {@code first} is a reading just made, or null to read first. */
+  private Cluster await(String clusterId, Duration timeout, ClusterListener listener, Instant started, Cluster first)
       throws InterruptedException {
     checkId(clusterId);
     Objects.requireNonNull(timeout, "timeout");
@@ -135,8 +134,10 @@ public final class ClustersClient implements Clusters {
     Instant deadline = started.plus(timeout);
     Duration poll = FIRST_POLL;
     Cluster last = null;
+    Cluster reading = first;
     while (true) {
-      Cluster c = call(() -> get(clusterId));
+      Cluster c = reading != null ? reading : call(() -> get(clusterId));
+      reading = null;
       Duration waited = Duration.between(started, clock.instant());
       if (last == null || last.state() != c.state() || !last.stateMessage().equals(c.stateMessage())) {
         LOG.info("databricks: cluster {} is {}{} after {} s", describe(c), c.state(),
