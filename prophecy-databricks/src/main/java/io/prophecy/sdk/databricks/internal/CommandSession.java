@@ -186,13 +186,22 @@ final class CommandSession implements ExecutionSession {
     }
   }
 
-  /** Destroys the context, also from an interrupted thread: the flag is set aside for the call and restored. */
+  /**
+   * Destroys the context unless the shutdown hook already did, also from an interrupted thread: the flag
+   * is set aside for the call and restored. A failed destroy leaves the context to the hook.
+   */
   private void destroy() {
+    if (!registry.claim(context)) {
+      LOG.debug("databricks: context {} on cluster {} was already destroyed", context.contextId(), context.clusterId());
+      return;
+    }
     boolean interrupted = Thread.interrupted();
     try {
       commands.destroyContext(context.clusterId(), context.contextId());
-      registry.remove(context);
       LOG.debug("databricks: destroyed context {} on cluster {}", context.contextId(), context.clusterId());
+    } catch (RuntimeException e) {
+      registry.release(context);
+      throw e;
     } finally {
       if (interrupted) {
         Thread.currentThread().interrupt();

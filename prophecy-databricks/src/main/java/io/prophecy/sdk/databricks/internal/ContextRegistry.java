@@ -33,8 +33,17 @@ final class ContextRegistry {
     open.add(c);
   }
 
-  void remove(Context c) {
-    open.remove(c);
+  /**
+   * Takes a context out to destroy it; false when it is not open (already destroyed by the other party,
+   * the session or the hook), so that each context is destroyed once.
+   */
+  boolean claim(Context c) {
+    return open.remove(c);
+  }
+
+  /** Gives a claimed context back after its destroy failed, for the shutdown hook to try again. */
+  void release(Context c) {
+    open.add(c);
   }
 
   /** The contexts open now. */
@@ -50,11 +59,14 @@ final class ContextRegistry {
   /** What the shutdown hook does: destroys every context still open, each on its own. */
   void destroyAll() {
     for (Context c : List.copyOf(open)) {
+      if (!claim(c)) {
+        continue; // its session destroyed it meanwhile
+      }
       try {
         commands.destroyContext(c.clusterId(), c.contextId());
-        open.remove(c);
         LOG.info("databricks: destroyed context {} on cluster {} at shutdown", c.contextId(), c.clusterId());
       } catch (RuntimeException e) {
+        release(c);
         // nothing is left to throw to while the JVM stops: say which context stays open
         LOG.warn("databricks: could not destroy context {} on cluster {} at shutdown; it stays open until the"
             + " cluster restarts: {}", c.contextId(), c.clusterId(), e.getMessage());
