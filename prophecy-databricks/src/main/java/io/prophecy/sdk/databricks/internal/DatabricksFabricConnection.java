@@ -140,7 +140,8 @@ public final class DatabricksFabricConnection implements DatabricksConnection {
 
   /**
    * Closes every session (destroying its context), removes the shutdown hook and releases the HTTP
-   * client. A session whose context could not be destroyed is thrown after all the others are closed.
+   * client. A session whose context could not be destroyed is thrown after all the others are closed; the
+   * hook then stays, as long as any context of this connection is still open, to try again at shutdown.
    */
   @Override
   public void close() {
@@ -155,17 +156,19 @@ public final class DatabricksFabricConnection implements DatabricksConnection {
         failures.add(e);
       }
     }
-    if (failures.isEmpty()) {
+    Set<ContextRegistry.Context> left = registry.open();
+    if (left.isEmpty()) {
       registry.close();
     } else {
-      // contexts are still open: the hook stays to try once more when the JVM stops
-      LOG.debug("databricks: keeping the shutdown hook for {} contexts that could not be destroyed", failures.size());
+      // a context whose destroy failed, now or before: the hook stays to try once more when the JVM stops
+      LOG.warn("databricks: {} execution context(s) on {} could not be destroyed; the shutdown hook stays to try"
+          + " again when the JVM stops", left.size(), settings.workspace().host());
     }
     http.close();
     if (!failures.isEmpty()) {
       ConnectorException e = new ConnectorException(DatabricksFabricProvider.KIND, failures.size() + " execution"
           + " context(s) could not be destroyed while closing the connection to " + settings.workspace().host()
-          + "; they are destroyed when the cluster restarts", failures.get(0));
+          + "; the JVM's shutdown hook tries again, else they end when the cluster restarts", failures.get(0));
       failures.stream().skip(1).forEach(e::addSuppressed);
       throw e;
     }

@@ -288,4 +288,24 @@ class CommandSessionTest {
     ws.take("GET", "/api/1.2/contexts/status?clusterId=other&contextId=c9");
     ws.takePost("/api/1.2/contexts/destroy", "{\"clusterId\":\"other\",\"contextId\":\"c9\"}");
   }
+
+  @Test
+  void aContextWhoseDestroyFailsIsLeftToTheShutdownHook() throws Exception {
+    enqueueOpen();
+    ws.enqueue(500, "{\"error\":\"java.io.IOException: driver lost\"}");
+    ExecutionSession session = connection.openSession(SessionOptions.of(CodeLanguage.python()));
+    takeOpen("python");
+
+    assertThatThrownBy(session::close).isExactlyInstanceOf(ConnectorException.class)
+        .hasMessageContaining("destroy context " + CTX).hasMessageContaining("driver lost");
+    ws.takePost("/api/1.2/contexts/destroy", DESTROY);
+    assertThat(connection.openContexts()).containsExactly(new ContextRegistry.Context(CLUSTER, CTX));
+
+    connection.close();
+    assertThat(ws.test.hooks).as("the hook stays for the context still open").hasSize(1);
+    ws.enqueue(200, "{\"id\":\"" + CTX + "\"}");
+    ws.test.hooks.get(0).run();
+    ws.takePost("/api/1.2/contexts/destroy", DESTROY);
+    assertThat(connection.openContexts()).isEmpty();
+  }
 }
