@@ -14,7 +14,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -218,9 +217,7 @@ public final class ClustersClient implements Clusters {
     JsonNode params = r.get("parameters");
     if (params != null && params.isObject() && params.size() > 0) {
       StringJoiner j = new StringJoiner(", ", ": ", "");
-      Iterator<Map.Entry<String, JsonNode>> it = params.fields();
-      while (it.hasNext()) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : params.properties()) {
         j.add(e.getKey() + "=" + e.getValue().asText());
       }
       sb.append(j);

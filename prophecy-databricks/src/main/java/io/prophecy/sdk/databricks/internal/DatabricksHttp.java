@@ -181,6 +181,18 @@ public final class DatabricksHttp implements AutoCloseable {
       throw new ConnectorException(KIND, "Databricks at " + workspace.host() + " could not be reached for " + what
           + " (" + call.operation() + "): " + scrub(String.valueOf(e.getMessage())) + notRetriedConnection(call, e)
           + ". Check the workspace URL and the network.", e);
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      // OkHttp (Kotlin) lets a checked InterruptedException out of execute() when the thread is interrupted
+      // while it waits for a connection; it is declared nowhere, so it is caught here by its supertype
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedCallException("interrupted during " + what + " (" + call.operation() + ") at "
+            + workspace.host(), e);
+      }
+      throw new ConnectorException(KIND, "Databricks at " + workspace.host() + ": " + what + " (" + call.operation()
+          + ") failed: " + scrub(String.valueOf(e.getMessage())), e);
     }
   }
 

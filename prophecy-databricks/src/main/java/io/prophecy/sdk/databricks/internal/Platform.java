@@ -26,7 +26,7 @@ public record Platform(Sleeper sleeper, ShutdownHooks shutdownHooks) {
 
   /** The real JVM: {@link Thread#sleep} and {@link java.lang.Runtime}'s hooks. */
   public static Platform system() {
-    return new Platform(d -> Thread.sleep(d.toMillis(), (int) (d.toNanosPart() % 1_000_000)), new ShutdownHooks() {
+    return new Platform(d -> Thread.sleep(d.toMillis(), d.toNanosPart() % 1_000_000), new ShutdownHooks() {
       @Override
       public void add(Thread hook) {
         java.lang.Runtime.getRuntime().addShutdownHook(hook);

@@ -282,4 +282,28 @@ class DatabricksHttpTest {
     assertThatThrownBy(this::getCluster).hasMessageContaining("but not JSON (Content-Type text/html)")
         .hasMessageContaining("check that the workspace URL");
   }
+
+  @Test
+  void aCallFromAnInterruptedThreadFailsAsAnInterruptionAndKeepsTheFlag() {
+    ws.enqueue(200, "{\"state\":\"RUNNING\"}");
+    Thread.currentThread().interrupt();
+    try {
+      assertThatThrownBy(this::getCluster).isInstanceOf(InterruptedCallException.class);
+      assertThat(Thread.currentThread().isInterrupted()).isTrue();
+    } finally {
+      Thread.interrupted();
+    }
+  }
+
+  @Test
+  void readsRetryAfterAsSecondsOrADateAndIgnoresTheRest() {
+    var now = ws.test.clock;
+    assertThat(DatabricksHttp.retryAfter("12", now)).contains(Duration.ofSeconds(12));
+    assertThat(DatabricksHttp.retryAfter(" 0 ", now)).contains(Duration.ZERO);
+    assertThat(DatabricksHttp.retryAfter("-5", now)).contains(Duration.ZERO);
+    assertThat(DatabricksHttp.retryAfter("Tue, 01 Dec 2026 12:00:30 GMT", now)).contains(Duration.ofSeconds(30));
+    assertThat(DatabricksHttp.retryAfter("Tue, 01 Dec 2026 11:00:00 GMT", now)).as("a date gone by").contains(Duration.ZERO);
+    assertThat(DatabricksHttp.retryAfter("soon", now)).isEmpty();
+    assertThat(DatabricksHttp.retryAfter(null, now)).isEmpty();
+  }
 }
