@@ -23,10 +23,14 @@ import io.prophecy.sdk.spi.SettingType;
  * JVM's shutdown for contexts still open then.
  *
  * <pre>{@code
- * Fabric dbx = team.fabrics().create(FabricSpec.of("databricks", "dev")
- *     .withSetting("workspaceUrl", "https://adb-1234567890123456.7.azuredatabricks.net")
- *     .withSetting("clusterId", "0923-164208-meows279"));
+ * Fabric dbx = team.fabrics().create(FabricSpec.builder().kind("databricks").name("dev")
+ *     .putSettings("workspaceUrl", "https://adb-1234567890123456.7.azuredatabricks.net")
+ *     .putSettings("clusterId", "0923-164208-meows279").build());
  * dbx.credentials().set(Credentials.ofSecret("token", Secret.of(System.getenv("DATABRICKS_TOKEN"))));
+ * try (DatabricksConnection c = (DatabricksConnection) dbx.connect();
+ *     ExecutionSession s = c.openSession(SessionOptions.of(CodeLanguage.sql("spark")))) {
+ *   ExecutionResult r = s.submit(new CodeUnit("probe", CodeLanguage.sql("spark"), "SELECT 1")).await(Duration.ofMinutes(1));
+ * }
  * }</pre>
  *
  * <p>Found through {@link java.util.ServiceLoader}; a host application never creates it.
