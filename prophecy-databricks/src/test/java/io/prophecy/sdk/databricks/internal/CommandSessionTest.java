@@ -17,6 +17,7 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -306,6 +307,42 @@ class CommandSessionTest {
     ws.enqueue(200, "{\"id\":\"" + CTX + "\"}");
     ws.test.hooks.get(0).run();
     ws.takePost("/api/1.2/contexts/destroy", DESTROY);
+    assertThat(connection.openContexts()).isEmpty();
+  }
+
+  @Test
+  void openingStartsATerminatedClusterTellsTheListenerAndSharesOneDeadline() throws Exception {
+    ws.enqueue(200, ClustersClientTest.cluster("TERMINATED", "Inactive cluster terminated"));
+    ws.enqueue(200, "{}");
+    ws.enqueue(200, ClustersClientTest.cluster("PENDING", "Starting Spark"));
+    ws.enqueue(200, ClustersClientTest.cluster("RUNNING", ""));
+    ws.enqueue(200, "{\"id\":\"" + CTX + "\"}");
+    for (int i = 0; i < 30; i++) {
+      ws.enqueue(200, "{\"id\":\"" + CTX + "\",\"status\":\"Pending\"}");
+    }
+    ws.enqueue(200, "{\"id\":\"" + CTX + "\"}");
+    List<String> heard = new java.util.ArrayList<>();
+
+    assertThatThrownBy(() -> connection.openSession(SessionOptions.builder().language(CodeLanguage.python())
+        .startTimeout(Duration.ofSeconds(5)).build(), (c, waited) -> heard.add(c.state() + "@" + waited.toMillis())))
+        .isExactlyInstanceOf(ConnectorException.class).hasMessageContaining("is still Pending at the end");
+
+    assertThat(heard).containsExactly("TERMINATED@0", "PENDING@0", "RUNNING@1000");
+    ws.take("GET", "/api/2.0/clusters/get?cluster_id=" + CLUSTER);
+    ws.takePost("/api/2.0/clusters/start", "{\"cluster_id\":\"" + CLUSTER + "\"}");
+    ws.take("GET", "/api/2.0/clusters/get?cluster_id=" + CLUSTER);
+    ws.take("GET", "/api/2.0/clusters/get?cluster_id=" + CLUSTER);
+    ws.takePost("/api/1.2/contexts/create", "{\"clusterId\":\"" + CLUSTER + "\",\"language\":\"python\"}");
+    // the cluster took 1 s of the 5 s; the context's wait gets the 4 s that are left
+    Duration contextWaits = ws.test.sleeps.stream().skip(1).reduce(Duration.ZERO, Duration::plus);
+    assertThat(ws.test.sleeps.get(0)).isEqualTo(Duration.ofSeconds(1));
+    assertThat(contextWaits).isEqualTo(Duration.ofSeconds(4));
+    RecordedRequest last = null;
+    for (RecordedRequest r = ws.server.takeRequest(200, java.util.concurrent.TimeUnit.MILLISECONDS); r != null;
+        r = ws.server.takeRequest(200, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      last = r;
+    }
+    assertThat(last.getTarget()).isEqualTo("/api/1.2/contexts/destroy");
     assertThat(connection.openContexts()).isEmpty();
   }
 }
