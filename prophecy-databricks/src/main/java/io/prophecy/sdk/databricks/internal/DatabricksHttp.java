@@ -106,6 +106,9 @@ public final class DatabricksHttp implements AutoCloseable {
         .writeTimeout(settings.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
         // the retry interceptor decides; OkHttp's own silent retry would repeat calls that are not safe
         .retryOnConnectionFailure(false)
+        // idle connections are dropped before a proxy or load balancer is likely to close them, since a
+        // call that is not safe to repeat is not retried on a connection found closed
+        .connectionPool(new okhttp3.ConnectionPool(5, 30, TimeUnit.SECONDS))
         .addInterceptor(agent)
         .addInterceptor(this::retry)
         .addNetworkInterceptor(authorization)
