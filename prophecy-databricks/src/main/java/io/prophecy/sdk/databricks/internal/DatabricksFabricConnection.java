@@ -91,6 +91,13 @@ public final class DatabricksFabricConnection implements DatabricksConnection {
   @Override
   public ExecutionSession openSession(SessionOptions options, ClusterListener listener) {
     checkOpen();
+    for (String key : options.conf().keySet()) {
+      if (!key.equals(DatabricksFabricProvider.CLUSTER_ID)) {
+        throw new InvalidInputException("session.conf." + key, "a Databricks session takes only the conf "
+            + DatabricksFabricProvider.CLUSTER_ID + " so far; set Spark configuration on the cluster, or run"
+            + " SET " + key + "=... as the first code unit");
+      }
+    }
     String clusterId = options.conf().getOrDefault(DatabricksFabricProvider.CLUSTER_ID, "").trim();
     if (clusterId.isEmpty()) {
       clusterId = settings.clusterId().orElseThrow(() -> new InvalidInputException(

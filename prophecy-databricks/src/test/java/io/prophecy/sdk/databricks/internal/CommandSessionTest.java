@@ -269,6 +269,10 @@ class CommandSessionTest {
     }
     assertThatThrownBy(() -> connection.openSession(SessionOptions.of(CodeLanguage.sql("snowflake"))))
         .isInstanceOf(InvalidInputException.class).hasMessageContaining("CodeLanguage.sql(\"spark\")");
+    assertThatThrownBy(() -> connection.openSession(SessionOptions.builder().language(CodeLanguage.python())
+        .putConf("spark.sql.shuffle.partitions", "8").build()))
+        .isInstanceOf(InvalidInputException.class).hasMessageStartingWith("session.conf.spark.sql.shuffle.partitions")
+        .hasMessageContaining("takes only the conf clusterId");
     assertThat(ws.requestCount()).isZero();
   }
 
