@@ -9,7 +9,6 @@ import io.prophecy.sdk.InvalidInputException;
 import io.prophecy.sdk.NotFoundException;
 import io.prophecy.sdk.Run;
 import io.prophecy.sdk.RunOptions;
-import io.prophecy.sdk.codegen.SparkSqlCompiler;
 import io.prophecy.sdk.codegen.SparkSqlCompiler.GemSql;
 import io.prophecy.sdk.internal.store.Sql;
 import io.prophecy.sdk.model.DatasetSpec;
@@ -74,6 +73,7 @@ final class RunImpl implements Run {
   static Run start(PipelineImpl pipeline, Fabric fabric, RunOptions options) {
     RunImpl run = new RunImpl(pipeline, fabric, options);
     var engine = pipeline.project.engine;
+    engine.codeCache(); // before the transaction: the first use may write the cache's keyset
     Prepared prepared = engine.mutate(pipeline.project.team.user.email(), "pipeline.run", pipeline.target(), tx -> {
       pipeline.project.requireVisible(tx.c);
       tx.team(pipeline.project.team.info.id()).detail("run=" + run.id + " fabric=" + fabric.info().name()
@@ -97,9 +97,11 @@ final class RunImpl implements Run {
     } catch (IllegalArgumentException e) {
       throw new InvalidInputException("runOptions.config", e.getMessage());
     }
-    DatasetLookup lookup = resolvedLookup(PipelineImpl.lookup(files, fabric.info().name()), files.root(), fabric.info().spec().settings(),
+    List<DatasetSpec> datasets = files.datasets(fabric.info().name());
+    DatasetLookup lookup = resolvedLookup(PipelineImpl.lookup(datasets), files.root(), fabric.info().spec().settings(),
         graph, config);
-    List<GemSql> steps = SparkSqlCompiler.steps(graph, lookup, config, Map.of());
+    var engine = pipeline.project.engine;
+    List<GemSql> steps = PlanCache.steps(engine.codeCache(), engine.version(), graph, lookup, datasets, config);
     return new Prepared(plan(graph.name(), steps, options.interims(), options.sampleRows()));
   }
 
@@ -351,11 +353,13 @@ final class RunImpl implements Run {
     PipelineGraph graph = pipeline.graph();
     var files = pipeline.project.files();
     Map<String, String> config = graph.configuration().values(Optional.empty(), Map.of());
-    DatasetLookup lookup = resolvedLookup(PipelineImpl.lookup(files, fabric.info().name()), files.root(), fabric.info().spec().settings(),
+    List<DatasetSpec> datasets = files.datasets(fabric.info().name());
+    DatasetLookup lookup = resolvedLookup(PipelineImpl.lookup(datasets), files.root(), fabric.info().spec().settings(),
         graph, config);
+    var engine = pipeline.project.engine;
     List<GemSql> steps;
     try {
-      steps = SparkSqlCompiler.steps(graph, lookup, config, Map.of());
+      steps = PlanCache.steps(engine.codeCache(), engine.version(), graph, lookup, datasets, config);
     } catch (InvalidInputException e) {
       out.add(Diagnostic.error(null, e.location(), e.getMessage()));
       return out;

@@ -1,0 +1,183 @@
+package io.prophecy.sdk.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.crypto.tink.KeysetHandle;
+import com.google.crypto.tink.StreamingAead;
+import com.google.crypto.tink.streamingaead.PredefinedStreamingAeadParameters;
+import io.prophecy.sdk.codegen.SparkSqlCompiler;
+import io.prophecy.sdk.codegen.SparkSqlCompiler.GemSql;
+import io.prophecy.sdk.internal.cache.CacheKey;
+import io.prophecy.sdk.internal.cache.EncryptedCodeCache;
+import io.prophecy.sdk.internal.security.Tink;
+import io.prophecy.sdk.model.DatasetSpec;
+import io.prophecy.sdk.model.DatasetSpec.Column;
+import io.prophecy.sdk.pipeline.DatasetLookup;
+import io.prophecy.sdk.pipeline.GemSpec;
+import io.prophecy.sdk.pipeline.PipelineBuilder;
+import io.prophecy.sdk.pipeline.PipelineGraph;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Run steps through the real encrypted cache: the same steps as compiling, keyed by every input that shapes them. */
+class PlanCacheTest {
+  @TempDir Path home;
+  EncryptedCodeCache cache;
+
+  static final DatasetSpec EVENTS = DatasetSpec.builder().name("events").format("parquet").path("/data/events")
+      .putOptions("mergeSchema", "true")
+      .addSchema(Column.of("id", "long"), Column.of("kind", "string"), Column.of("amount", "double")).build();
+  static final DatasetSpec OUT = DatasetSpec.builder().name("out").format("parquet").path("/data/out").build();
+
+  @BeforeEach
+  void open() throws Exception {
+    StreamingAead aead = KeysetHandle.generateNew(PredefinedStreamingAeadParameters.AES256_GCM_HKDF_4KB,
+        Tink.streamingAead()).getPrimitive(Tink.streamingAead(), StreamingAead.class);
+    cache = new EncryptedCodeCache(home.resolve("cache/code"), aead, Clock.systemUTC(), 256L << 20, Duration.ofDays(7));
+  }
+
+  /** {@code chains} chains of ten gems (every compiler path of the benchmarks' pipeline), ending in a Target. */
+  static PipelineGraph pipeline(int chains, String condition) {
+    PipelineBuilder p = PipelineGraph.builder("large");
+    p.config("min_amount", "double", "10");
+    String previous = null;
+    for (int chain = 0; chain < chains; chain++) {
+      String c = "c" + chain + "_";
+      p.source(c + "Events", "events")
+          .filter(c + "Big", c + "Events", condition)
+          .reformat(c + "Shaped", c + "Big", r -> r.column("id", "id").column("kind", "upper(kind)")
+              .column("amount", "amount * 1.1"));
+      if (previous == null) {
+        p.select(c + "Joined", c + "Shaped", "id", "kind", "amount");
+      } else {
+        p.join(c + "Joined", List.of(c + "Shaped", previous), j -> j
+            .on("in1", "in0.id = in1.id", GemSpec.JoinType.LEFT_OUTER).columns("in0.id", "in0.kind", "in0.amount"));
+      }
+      p.aggregate(c + "Totals", c + "Joined", a -> a.groupBy("id", "kind").agg("amount", "sum(amount)"))
+          .orderBy(c + "Sorted", c + "Totals", o -> o.desc("amount"))
+          .deduplicate(c + "Unique", c + "Sorted", GemSpec.DedupType.ANY, "id")
+          .window(c + "Ranked", c + "Unique", w -> w.partitionBy("kind").orderBy(o -> o.desc("amount"))
+              .column("rank", "row_number()"))
+          .schemaTransform(c + "Tidy", c + "Ranked", s -> s.drop("rank").rename("amount", "total"))
+          .limit(c + "Top", c + "Tidy", 100);
+      previous = c + "Top";
+    }
+    p.target("Out", previous, "out");
+    return p.build();
+  }
+
+  static DatasetLookup lookup(DatasetSpec... ds) {
+    return id -> java.util.Arrays.stream(ds).filter(d -> d.name().equals(DatasetLookup.nameOf(id))).findFirst();
+  }
+
+  static Map<String, String> config(PipelineGraph g) {
+    return g.configuration().values(Optional.empty(), Map.of());
+  }
+
+  @Test
+  void aHitGivesExactlyTheStepsCompilingGives() {
+    PipelineGraph g = pipeline(30, "amount > '$min_amount'");
+    List<GemSql> compiled = SparkSqlCompiler.steps(g, lookup(EVENTS, OUT), config(g), Map.of());
+    assertThat(compiled).hasSize(301);
+    List<GemSql> first = PlanCache.steps(cache, "1.0", g, lookup(EVENTS, OUT), List.of(EVENTS, OUT), config(g));
+    assertThat(cache.stats().misses()).isEqualTo(1);
+    assertThat(cache.stats().puts()).isEqualTo(1);
+    List<GemSql> second = PlanCache.steps(cache, "1.0", g, lookup(EVENTS, OUT), List.of(EVENTS, OUT), config(g));
+    assertThat(cache.stats().hits()).isEqualTo(1);
+    assertThat(first).isEqualTo(compiled);
+    assertThat(second).isEqualTo(compiled);
+    assertThat(second).filteredOn(s -> s.gem().equals("c0_Big")).singleElement()
+        .satisfies(s -> assertThat(s.sql()).contains("amount > 10"));
+  }
+
+  @Test
+  void everyInputThatShapesTheStepsChangesTheKey() {
+    PipelineGraph g = pipeline(2, "amount > '$min_amount'");
+    List<DatasetSpec> ds = List.of(EVENTS, OUT);
+    CacheKey base = PlanCache.key("1.0", g, ds, config(g)).orElseThrow();
+    assertThat(PlanCache.key("1.0", pipeline(2, "amount > '$min_amount'"), ds, config(g))).hasValue(base);
+    assertThat(PlanCache.key("1.0", g, List.of(OUT, EVENTS), config(g))).hasValue(base); // order of listing
+    assertThat(PlanCache.key("1.1", g, ds, config(g))).get().isNotEqualTo(base);                      // generator version
+    assertThat(PlanCache.key("1.0", pipeline(2, "amount >= '$min_amount'"), ds, config(g))).get().isNotEqualTo(base);
+    assertThat(PlanCache.key("1.0", pipeline(3, "amount > '$min_amount'"), ds, config(g))).get().isNotEqualTo(base);
+    assertThat(PlanCache.key("1.0", g, ds, Map.of("min_amount", "11"))).get().isNotEqualTo(base);    // config value
+    DatasetSpec wider = DatasetSpec.builder().from(EVENTS).addSchema(Column.of("extra", "string")).build();
+    assertThat(PlanCache.key("1.0", g, List.of(wider, OUT), config(g))).get().isNotEqualTo(base);    // schema
+    DatasetSpec retyped = DatasetSpec.builder().from(EVENTS).schema(List.of(Column.of("id", "string"),
+        Column.of("kind", "string"), Column.of("amount", "double"))).build();
+    assertThat(PlanCache.key("1.0", g, List.of(retyped, OUT), config(g))).get().isNotEqualTo(base);
+    DatasetSpec csv = DatasetSpec.builder().from(EVENTS).format("csv").build();
+    assertThat(PlanCache.key("1.0", g, List.of(csv, OUT), config(g))).get().isNotEqualTo(base);       // format
+    assertThat(PlanCache.key("1.0", g, List.of(OUT), config(g))).get().isNotEqualTo(base);            // a dataset gone
+  }
+
+  @Test
+  void aChangedPathOrPasswordIsTakenFreshFromTheProjectAndNeverEntersTheCache() throws Exception {
+    PipelineGraph g = pipeline(2, "amount > '$min_amount'");
+    DatasetSpec withSecret = DatasetSpec.builder().from(EVENTS).path("s3a://bucket/events")
+        .putOptions("password", "hunter2-Pa55").putOptions("fs.s3a.secret.key", "AKIA-SECRET-42")
+        .build();
+    PlanCache.steps(cache, "1.0", g, lookup(withSecret, OUT), List.of(withSecret, OUT), config(g));
+    DatasetSpec moved = DatasetSpec.builder().from(EVENTS).path("s3a://other/events")
+        .putOptions("password", "new-Pa55-word").putOptions("fs.s3a.secret.key", "AKIA-SECRET-43").build();
+    List<GemSql> hit = PlanCache.steps(cache, "1.0", g, lookup(moved, OUT), List.of(moved, OUT), config(g));
+    assertThat(cache.stats().hits()).isEqualTo(1);
+    assertThat(hit).filteredOn(s -> s.gem().equals("c0_Events")).singleElement()
+        .satisfies(s -> assertThat(s.dataset()).hasValue(moved));
+    assertThat(hit).isEqualTo(SparkSqlCompiler.steps(g, lookup(moved, OUT), config(g), Map.of()));
+
+    // the decrypted entry names datasets; it holds no path, option or secret of theirs
+    byte[] entry = cache.get(PlanCache.key("1.0", g, List.of(moved, OUT), config(g)).orElseThrow()).orElseThrow();
+    String text = new String(entry, StandardCharsets.UTF_8);
+    assertThat(text).contains("c0_Events", "`c0_Events`", "events");
+    assertThat(text).doesNotContain("hunter2", "Pa55", "AKIA", "s3a://", "/data/", "mergeSchema");
+    // and neither does any file of the cache folder, read raw
+    try (var files = Files.list(home.resolve("cache/code"))) {
+      for (Path f : files.toList()) {
+        assertThat(new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1))
+            .doesNotContain("hunter2", "Pa55", "AKIA", "c0_Events");
+      }
+    }
+  }
+
+  @Test
+  void aPlanWhoseConfigurationHoldsASecretIsNeverCached() {
+    PipelineGraph g = PipelineGraph.of("secretive", p -> p
+        .config("db_password", "string", "")
+        .source("Events", "events")
+        .filter("Mine", "Events", "kind = '$db_password'")
+        .target("Out", "Mine", "out"));
+    Map<String, String> config = Map.of("db_password", "s3cr3t-Value");
+    assertThat(PlanCache.key("1.0", g, List.of(EVENTS, OUT), config)).isEmpty();
+    assertThat(PlanCache.key("1.0", g, List.of(EVENTS, OUT), Map.of("url", "jdbc:x://h/db?password=s3cr3t"))).isEmpty();
+    List<GemSql> steps = PlanCache.steps(cache, "1.0", g, lookup(EVENTS, OUT), List.of(EVENTS, OUT), config);
+    // the engine gets it, the cache does not
+    assertThat(steps).filteredOn(s -> s.gem().equals("Mine")).singleElement()
+        .satisfies(s -> assertThat(s.sql()).contains("s3cr3t-Value"));
+    assertThat(cache.stats().puts()).isZero();
+    assertThat(home.resolve("cache/code")).doesNotExist();
+  }
+
+  @Test
+  void bytesThatAreNotAnEntryOrNameAGoneDatasetDecodeToNothing() {
+    PipelineGraph g = pipeline(1, "amount > 1");
+    List<GemSql> steps = SparkSqlCompiler.steps(g, lookup(EVENTS, OUT), Map.of(), Map.of());
+    byte[] entry = PlanCache.encode(steps);
+    assertThat(PlanCache.decode(entry, lookup(EVENTS, OUT))).hasValue(steps);
+    assertThat(PlanCache.decode(entry, lookup(OUT))).isEmpty();
+    assertThat(PlanCache.decode(java.util.Arrays.copyOf(entry, entry.length - 3), lookup(EVENTS, OUT))).isEmpty();
+    byte[] longer = java.util.Arrays.copyOf(entry, entry.length + 1);
+    assertThat(PlanCache.decode(longer, lookup(EVENTS, OUT))).isEmpty();
+    assertThat(PlanCache.decode("SELECT 1".getBytes(StandardCharsets.UTF_8), lookup(EVENTS, OUT))).isEmpty();
+    assertThat(PlanCache.decode(new byte[0], lookup(EVENTS, OUT))).isEmpty();
+  }
+}
