@@ -1,6 +1,5 @@
 package io.prophecy.sdk.internal;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.prophecy.sdk.codegen.ProjectCode;
 import io.prophecy.sdk.codegen.SparkSqlCompiler;
 import io.prophecy.sdk.codegen.SparkSqlCompiler.GemSql;
@@ -28,7 +27,8 @@ import java.util.TreeMap;
  * The compiled steps of a pipeline for interactive runs, through the code cache.
  *
  * <p>The key is the SHA-256 of everything the steps are made from: the SDK's version, the pipeline's
- * name and workflow JSON (which holds its gems, connections and configuration), the configuration values
+ * name and the text of its workflow file (from which its gems, connections and configuration are read:
+ * the graph is a function of name and text), the configuration values
  * of the run, and of every dataset of the project as the fabric sees it the name, format, table and
  * schema. Dataset paths and options are not in the key because the steps' SQL does not read them: a
  * cached entry names each step's dataset, and a hit takes the dataset itself, with its current path and
@@ -42,7 +42,6 @@ public final class PlanCache {
   /** The version of the entry's binary form; part of the key. */
   static final int FORMAT = 1;
   private static final int MAGIC = 0x50524f50; // "PROP"
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private PlanCache() {}
 
@@ -50,12 +49,14 @@ public final class PlanCache {
    * The steps {@link SparkSqlCompiler#steps} gives for these inputs, from the cache when it holds them,
    * else compiled and then kept.
    *
+   * @param graph the graph read from {@code workflow}
+   * @param workflow the text of the workflow file the graph was read from
    * @param datasets the project's datasets as the fabric sees them (before paths are mapped)
    * @param lookup the lookup the steps take their datasets from
    */
-  public static List<GemSql> steps(CodeCache cache, String version, PipelineGraph graph, DatasetLookup lookup,
-      Collection<DatasetSpec> datasets, Map<String, String> config) {
-    Optional<CacheKey> key = key(version, graph, datasets, config);
+  public static List<GemSql> steps(CodeCache cache, String version, PipelineGraph graph, String workflow,
+      DatasetLookup lookup, Collection<DatasetSpec> datasets, Map<String, String> config) {
+    Optional<CacheKey> key = key(version, graph.name(), workflow, datasets, config);
     if (key.isPresent()) {
       Optional<List<GemSql>> cached = cache.get(key.get()).flatMap(bytes -> decode(bytes, lookup));
       if (cached.isPresent()) {
@@ -68,19 +69,14 @@ public final class PlanCache {
   }
 
   /** The key of these inputs; empty when they must not be cached (a configuration value holds a secret). */
-  public static Optional<CacheKey> key(String version, PipelineGraph graph, Collection<DatasetSpec> datasets,
-      Map<String, String> config) {
+  public static Optional<CacheKey> key(String version, String pipeline, String workflow,
+      Collection<DatasetSpec> datasets, Map<String, String> config) {
     for (var e : config.entrySet()) {
       if (ProjectCode.holdsSecret(e.getKey(), e.getValue())) {
         return Optional.empty();
       }
     }
-    CacheKey.Builder k = CacheKey.of("run-steps", FORMAT).add(version).add(graph.name());
-    try {
-      JSON.writeValue(k.stream(), graph.toWorkflow()); // JSON ends where its object closes: no length needed
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the workflow of pipeline " + graph.name(), e);
-    }
+    CacheKey.Builder k = CacheKey.of("run-steps", FORMAT).add(version).add(pipeline).add(workflow);
     k.add(config);
     Map<String, DatasetSpec> byName = new TreeMap<>();
     datasets.forEach(d -> byName.put(d.name(), d));

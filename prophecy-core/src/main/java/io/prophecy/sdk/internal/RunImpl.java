@@ -89,7 +89,8 @@ final class RunImpl implements Run {
   }
 
   private Prepared prepare() {
-    PipelineGraph graph = pipeline.graph();
+    var read = pipeline.readForRun();
+    PipelineGraph graph = read.graph().orElseThrow();
     var files = pipeline.project.files();
     Map<String, String> config;
     try {
@@ -101,7 +102,8 @@ final class RunImpl implements Run {
     DatasetLookup lookup = resolvedLookup(PipelineImpl.lookup(datasets), files.root(), fabric.info().spec().settings(),
         graph, config);
     var engine = pipeline.project.engine;
-    List<GemSql> steps = PlanCache.steps(engine.codeCache(), engine.version(), graph, lookup, datasets, config);
+    List<GemSql> steps = PlanCache.steps(engine.codeCache(), engine.version(), graph, read.workflow().orElseThrow(),
+        lookup, datasets, config);
     return new Prepared(plan(graph.name(), steps, options.interims(), options.sampleRows()));
   }
 
@@ -350,7 +352,8 @@ final class RunImpl implements Run {
     if (out.stream().anyMatch(Diagnostic::isError)) {
       return out;
     }
-    PipelineGraph graph = pipeline.graph();
+    var read = pipeline.readForRun();
+    PipelineGraph graph = read.graph().orElseThrow();
     var files = pipeline.project.files();
     Map<String, String> config = graph.configuration().values(Optional.empty(), Map.of());
     List<DatasetSpec> datasets = files.datasets(fabric.info().name());
@@ -359,7 +362,8 @@ final class RunImpl implements Run {
     var engine = pipeline.project.engine;
     List<GemSql> steps;
     try {
-      steps = PlanCache.steps(engine.codeCache(), engine.version(), graph, lookup, datasets, config);
+      steps = PlanCache.steps(engine.codeCache(), engine.version(), graph, read.workflow().orElseThrow(), lookup,
+          datasets, config);
     } catch (InvalidInputException e) {
       out.add(Diagnostic.error(null, e.location(), e.getMessage()));
       return out;

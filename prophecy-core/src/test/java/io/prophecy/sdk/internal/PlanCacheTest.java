@@ -16,6 +16,7 @@ import io.prophecy.sdk.pipeline.DatasetLookup;
 import io.prophecy.sdk.pipeline.GemSpec;
 import io.prophecy.sdk.pipeline.PipelineBuilder;
 import io.prophecy.sdk.pipeline.PipelineGraph;
+import io.prophecy.sdk.pipeline.WorkflowWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,6 +76,28 @@ class PlanCacheTest {
     return p.build();
   }
 
+  /** The workflow file's text of a graph, and the graph read back from it, as a run reads them. */
+  record Read(PipelineGraph graph, String text) {}
+
+  static Read read(PipelineGraph built) {
+    String text = WorkflowWriter.write(built);
+    try {
+      return new Read(PipelineGraph.fromWorkflow(built.name(), WorkflowWriter.readTree(text)), text);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  static Optional<CacheKey> key(String version, PipelineGraph g, List<DatasetSpec> ds, Map<String, String> config) {
+    return PlanCache.key(version, g.name(), WorkflowWriter.write(g), ds, config);
+  }
+
+  static List<GemSql> steps(EncryptedCodeCache cache, PipelineGraph built, DatasetLookup lookup, List<DatasetSpec> ds,
+      Map<String, String> config) {
+    Read r = read(built);
+    return PlanCache.steps(cache, "1.0", r.graph(), r.text(), lookup, ds, config);
+  }
+
   static DatasetLookup lookup(DatasetSpec... ds) {
     return id -> java.util.Arrays.stream(ds).filter(d -> d.name().equals(DatasetLookup.nameOf(id))).findFirst();
   }
@@ -88,10 +111,10 @@ class PlanCacheTest {
     PipelineGraph g = pipeline(30, "amount > '$min_amount'");
     List<GemSql> compiled = SparkSqlCompiler.steps(g, lookup(EVENTS, OUT), config(g), Map.of());
     assertThat(compiled).hasSize(301);
-    List<GemSql> first = PlanCache.steps(cache, "1.0", g, lookup(EVENTS, OUT), List.of(EVENTS, OUT), config(g));
+    List<GemSql> first = steps(cache, g, lookup(EVENTS, OUT), List.of(EVENTS, OUT), config(g));
     assertThat(cache.stats().misses()).isEqualTo(1);
     assertThat(cache.stats().puts()).isEqualTo(1);
-    List<GemSql> second = PlanCache.steps(cache, "1.0", g, lookup(EVENTS, OUT), List.of(EVENTS, OUT), config(g));
+    List<GemSql> second = steps(cache, g, lookup(EVENTS, OUT), List.of(EVENTS, OUT), config(g));
     assertThat(cache.stats().hits()).isEqualTo(1);
     assertThat(first).isEqualTo(compiled);
     assertThat(second).isEqualTo(compiled);
@@ -103,21 +126,21 @@ class PlanCacheTest {
   void everyInputThatShapesTheStepsChangesTheKey() {
     PipelineGraph g = pipeline(2, "amount > '$min_amount'");
     List<DatasetSpec> ds = List.of(EVENTS, OUT);
-    CacheKey base = PlanCache.key("1.0", g, ds, config(g)).orElseThrow();
-    assertThat(PlanCache.key("1.0", pipeline(2, "amount > '$min_amount'"), ds, config(g))).hasValue(base);
-    assertThat(PlanCache.key("1.0", g, List.of(OUT, EVENTS), config(g))).hasValue(base); // order of listing
-    assertThat(PlanCache.key("1.1", g, ds, config(g))).get().isNotEqualTo(base);                      // generator version
-    assertThat(PlanCache.key("1.0", pipeline(2, "amount >= '$min_amount'"), ds, config(g))).get().isNotEqualTo(base);
-    assertThat(PlanCache.key("1.0", pipeline(3, "amount > '$min_amount'"), ds, config(g))).get().isNotEqualTo(base);
-    assertThat(PlanCache.key("1.0", g, ds, Map.of("min_amount", "11"))).get().isNotEqualTo(base);    // config value
+    CacheKey base = key("1.0", g, ds, config(g)).orElseThrow();
+    assertThat(key("1.0", pipeline(2, "amount > '$min_amount'"), ds, config(g))).hasValue(base);
+    assertThat(key("1.0", g, List.of(OUT, EVENTS), config(g))).hasValue(base); // order of listing
+    assertThat(key("1.1", g, ds, config(g))).get().isNotEqualTo(base);                      // generator version
+    assertThat(key("1.0", pipeline(2, "amount >= '$min_amount'"), ds, config(g))).get().isNotEqualTo(base);
+    assertThat(key("1.0", pipeline(3, "amount > '$min_amount'"), ds, config(g))).get().isNotEqualTo(base);
+    assertThat(key("1.0", g, ds, Map.of("min_amount", "11"))).get().isNotEqualTo(base);    // config value
     DatasetSpec wider = DatasetSpec.builder().from(EVENTS).addSchema(Column.of("extra", "string")).build();
-    assertThat(PlanCache.key("1.0", g, List.of(wider, OUT), config(g))).get().isNotEqualTo(base);    // schema
+    assertThat(key("1.0", g, List.of(wider, OUT), config(g))).get().isNotEqualTo(base);    // schema
     DatasetSpec retyped = DatasetSpec.builder().from(EVENTS).schema(List.of(Column.of("id", "string"),
         Column.of("kind", "string"), Column.of("amount", "double"))).build();
-    assertThat(PlanCache.key("1.0", g, List.of(retyped, OUT), config(g))).get().isNotEqualTo(base);
+    assertThat(key("1.0", g, List.of(retyped, OUT), config(g))).get().isNotEqualTo(base);
     DatasetSpec csv = DatasetSpec.builder().from(EVENTS).format("csv").build();
-    assertThat(PlanCache.key("1.0", g, List.of(csv, OUT), config(g))).get().isNotEqualTo(base);       // format
-    assertThat(PlanCache.key("1.0", g, List.of(OUT), config(g))).get().isNotEqualTo(base);            // a dataset gone
+    assertThat(key("1.0", g, List.of(csv, OUT), config(g))).get().isNotEqualTo(base);       // format
+    assertThat(key("1.0", g, List.of(OUT), config(g))).get().isNotEqualTo(base);            // a dataset gone
   }
 
   @Test
@@ -126,17 +149,17 @@ class PlanCacheTest {
     DatasetSpec withSecret = DatasetSpec.builder().from(EVENTS).path("s3a://bucket/events")
         .putOptions("password", "hunter2-Pa55").putOptions("fs.s3a.secret.key", "AKIA-SECRET-42")
         .build();
-    PlanCache.steps(cache, "1.0", g, lookup(withSecret, OUT), List.of(withSecret, OUT), config(g));
+    steps(cache, g, lookup(withSecret, OUT), List.of(withSecret, OUT), config(g));
     DatasetSpec moved = DatasetSpec.builder().from(EVENTS).path("s3a://other/events")
         .putOptions("password", "new-Pa55-word").putOptions("fs.s3a.secret.key", "AKIA-SECRET-43").build();
-    List<GemSql> hit = PlanCache.steps(cache, "1.0", g, lookup(moved, OUT), List.of(moved, OUT), config(g));
+    List<GemSql> hit = steps(cache, g, lookup(moved, OUT), List.of(moved, OUT), config(g));
     assertThat(cache.stats().hits()).isEqualTo(1);
     assertThat(hit).filteredOn(s -> s.gem().equals("c0_Events")).singleElement()
         .satisfies(s -> assertThat(s.dataset()).hasValue(moved));
     assertThat(hit).isEqualTo(SparkSqlCompiler.steps(g, lookup(moved, OUT), config(g), Map.of()));
 
     // the decrypted entry names datasets; it holds no path, option or secret of theirs
-    byte[] entry = cache.get(PlanCache.key("1.0", g, List.of(moved, OUT), config(g)).orElseThrow()).orElseThrow();
+    byte[] entry = cache.get(key("1.0", g, List.of(moved, OUT), config(g)).orElseThrow()).orElseThrow();
     String text = new String(entry, StandardCharsets.UTF_8);
     assertThat(text).contains("c0_Events", "`c0_Events`", "events");
     assertThat(text).doesNotContain("hunter2", "Pa55", "AKIA", "s3a://", "/data/", "mergeSchema");
@@ -157,9 +180,9 @@ class PlanCacheTest {
         .filter("Mine", "Events", "kind = '$db_password'")
         .target("Out", "Mine", "out"));
     Map<String, String> config = Map.of("db_password", "s3cr3t-Value");
-    assertThat(PlanCache.key("1.0", g, List.of(EVENTS, OUT), config)).isEmpty();
-    assertThat(PlanCache.key("1.0", g, List.of(EVENTS, OUT), Map.of("url", "jdbc:x://h/db?password=s3cr3t"))).isEmpty();
-    List<GemSql> steps = PlanCache.steps(cache, "1.0", g, lookup(EVENTS, OUT), List.of(EVENTS, OUT), config);
+    assertThat(key("1.0", g, List.of(EVENTS, OUT), config)).isEmpty();
+    assertThat(key("1.0", g, List.of(EVENTS, OUT), Map.of("url", "jdbc:x://h/db?password=s3cr3t"))).isEmpty();
+    List<GemSql> steps = steps(cache, g, lookup(EVENTS, OUT), List.of(EVENTS, OUT), config);
     // the engine gets it, the cache does not
     assertThat(steps).filteredOn(s -> s.gem().equals("Mine")).singleElement()
         .satisfies(s -> assertThat(s.sql()).contains("s3cr3t-Value"));

@@ -223,8 +223,10 @@ public final class ProjectFiles {
       return new PipelineRead(name, Optional.empty(), out);
     }
     JsonNode tree;
+    String text;
     try {
-      tree = WorkflowWriter.readTree(Files.readString(file, StandardCharsets.UTF_8));
+      text = Files.readString(file, StandardCharsets.UTF_8);
+      tree = WorkflowWriter.readTree(text);
     } catch (JsonProcessingException e) {
       var at = e.getLocation();
       String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
@@ -240,7 +242,7 @@ public final class ProjectFiles {
     }
     PipelineGraph graph = PipelineGraph.fromWorkflow(name, tree);
     check(graph, rel, "", out);
-    return new PipelineRead(name, Optional.of(graph), out);
+    return new PipelineRead(name, Optional.of(graph), out, Optional.of(text));
   }
 
   /** Source or Target gems without a dataset, and unfilled placeholders, in a graph and its subgraphs. */
