@@ -274,6 +274,17 @@ class CodeCacheApiTest {
       prepared(theirs.get(0).run(dev2).await());
       assertThat(entries()).hasSize(3).anySatisfy(f -> assertThat(lastUse(f)).isEqualTo(other.now));
     }
+    // the one keyset is a row of the store beside the vault's own, encrypted like it
+    try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + home.resolve("prophecy.db"));
+        var rs = c.createStatement().executeQuery("SELECT name, keyset FROM vault_keysets ORDER BY name")) {
+      List<String> names = new ArrayList<>();
+      while (rs.next()) {
+        names.add(rs.getString(1));
+        byte[] keyset = java.util.Base64.getDecoder().decode(rs.getString(2));
+        assertThat(new String(keyset, StandardCharsets.ISO_8859_1)).doesNotContain("type.googleapis.com");
+      }
+      assertThat(names).containsExactly("code-cache", "credentials");
+    }
   }
 
   static void deleteTree(Path root) throws Exception {
