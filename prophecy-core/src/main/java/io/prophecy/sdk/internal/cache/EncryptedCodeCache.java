@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  *       home) write the same entry and either may win: no lock is needed.
  *   <li>A file that does not decrypt (damaged, cut short, renamed, made with another key) is a miss
  *       and is removed, never an error. So is the whole folder missing: it is made again on the next put.
- *   <li>A file's modification time is its last use (set from the SDK's clock on every write and hit).
+ *   <li>A file's modification time is its last use (set from the SDK's clock on every write, and on a hit
+ *       when it is a minute old or more).
  *       An entry unused for longer than the time-to-live is a miss and removed; when the folder grows
  *       over the size cap, the entries used longest ago are removed down to 90% of it.
  * </ul>
@@ -52,6 +53,7 @@ public final class EncryptedCodeCache implements CodeCache {
   private static final String AD_PREFIX = "prophecy:code-cache:v1:";
   private static final Duration STALE_TEMP = Duration.ofHours(1);
   private static final Duration SWEEP_EVERY = Duration.ofMinutes(1);
+  private static final Duration TOUCH_EVERY = Duration.ofMinutes(1);
 
   private final Path dir;
   private final StreamingAead aead;
@@ -131,7 +133,9 @@ public final class EncryptedCodeCache implements CodeCache {
       misses.incrementAndGet();
       return Optional.empty();
     }
-    touch(file, now);
+    if (now - attrs.lastModifiedTime().toMillis() >= TOUCH_EVERY.toMillis()) {
+      touch(file, now); // a minute's precision is enough for a TTL of days and for LRU, and saves a write per hit
+    }
     hits.incrementAndGet();
     return Optional.of(plain);
   }

@@ -297,7 +297,11 @@ class EncryptedCodeCacheTest {
     cache.put(key("unused"), content);
     clock.advance(Duration.ofDays(6));
     assertThat(cache.get(key("used"))).isPresent(); // counts as a use: its last use is now day 6
-    assertThat(Files.getLastModifiedTime(dir.resolve(key("used").hex())).toInstant()).isEqualTo(clock.now);
+    Instant day6 = clock.now;
+    assertThat(Files.getLastModifiedTime(dir.resolve(key("used").hex())).toInstant()).isEqualTo(day6);
+    clock.advance(Duration.ofSeconds(30)); // within a minute of the last mark, a hit does not write it again
+    assertThat(cache.get(key("used"))).isPresent();
+    assertThat(Files.getLastModifiedTime(dir.resolve(key("used").hex())).toInstant()).isEqualTo(day6);
     clock.advance(Duration.ofDays(2)); // day 8
     assertThat(cache.get(key("used"))).isPresent();
     assertThat(cache.get(key("unused"))).isEmpty();
@@ -324,11 +328,11 @@ class EncryptedCodeCacheTest {
     EncryptedCodeCache cache = cache(entry * 5, Duration.ofDays(7));
     for (int i = 0; i < 5; i++) {
       cache.put(key("e" + i), content);
-      clock.advance(Duration.ofSeconds(10));
+      clock.advance(Duration.ofMinutes(1)); // last uses are marked to the minute
     }
     assertThat(files(dir)).hasSize(5);
     assertThat(cache.get(key("e0"))).isPresent(); // e0 is now the one used last
-    clock.advance(Duration.ofSeconds(10));
+    clock.advance(Duration.ofMinutes(1));
     cache.put(key("e5"), content); // 6 entries, over the cap: down to 90% of it, so 4 stay
     assertThat(files(dir)).extracting(p -> p.getFileName().toString()).containsExactlyInAnyOrder(
         key("e0").hex(), key("e3").hex(), key("e4").hex(), key("e5").hex());
