@@ -60,24 +60,10 @@ final class PipelineImpl implements Pipeline {
 
   /** The graph of a listed pipeline; an error naming the workflow file when it cannot be read. */
   static PipelineGraph read(io.prophecy.sdk.internal.project.ProjectFiles files, String name) {
-    return readWithText(files, name).graph().orElseThrow();
-  }
-
-  /** The read of a listed pipeline, with its graph and the workflow text it came from; an error as {@link #read}. */
-  static PipelineRead readWithText(io.prophecy.sdk.internal.project.ProjectFiles files, String name) {
     PipelineRead read = files.readPipeline(name);
-    if (read.graph().isEmpty()) {
-      throw new io.prophecy.sdk.InvalidInputException(
-          files.workflowFile(name).toString(), read.diagnostics().stream().map(Diagnostic::toString)
-              .collect(java.util.stream.Collectors.joining("; ")));
-    }
-    return read;
-  }
-
-  /** As {@link #graph()}, with the workflow text the graph was read from. */
-  PipelineRead readForRun() {
-    project.requireVisible();
-    return readWithText(project.files(), info.name());
+    return read.graph().orElseThrow(() -> new io.prophecy.sdk.InvalidInputException(
+        files.workflowFile(name).toString(), read.diagnostics().stream().map(Diagnostic::toString)
+            .collect(java.util.stream.Collectors.joining("; "))));
   }
 
   @Override

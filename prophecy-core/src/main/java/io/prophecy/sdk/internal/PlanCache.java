@@ -6,6 +6,7 @@ import io.prophecy.sdk.codegen.SparkSqlCompiler.GemSql;
 import io.prophecy.sdk.internal.cache.CacheKey;
 import io.prophecy.sdk.internal.cache.CodeCache;
 import io.prophecy.sdk.model.DatasetSpec;
+import io.prophecy.sdk.pipeline.Configuration;
 import io.prophecy.sdk.pipeline.DatasetLookup;
 import io.prophecy.sdk.pipeline.PipelineGraph;
 import io.prophecy.sdk.spi.PipelinePlan;
@@ -18,68 +19,96 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.BiFunction;
+import java.util.function.Supplier;
 
 /**
- * The compiled steps of a pipeline for interactive runs, through the code cache.
+ * The compiled steps of a pipeline for an interactive run, through the code cache.
  *
  * <p>The key is the SHA-256 of everything the steps are made from: the SDK's version, the pipeline's
- * name and the text of its workflow file (from which its gems, connections and configuration are read:
- * the graph is a function of name and text), the configuration values
- * of the run, and of every dataset of the project as the fabric sees it the name, format, table and
- * schema. Dataset paths and options are not in the key because the steps' SQL does not read them: a
- * cached entry names each step's dataset, and a hit takes the dataset itself, with its current path and
- * options, from the project. So neither a path nor a password is ever in the cache, and changing one
- * never meets a stale entry.
+ * name and the text of its workflow file (its gems, connections and configuration schema and instances:
+ * the graph is a function of name and text), the run's configuration instance and overrides, and of every
+ * dataset of the project as the fabric sees it the name, format, table and schema. On a hit the workflow
+ * is not even read as a graph: the entry holds the steps, the configuration values they were compiled with
+ * and the configuration's field names and types (which dataset paths are substituted with).
  *
- * <p>Nothing is cached when a configuration value holds a secret (a field named like a password or
- * token, or a value with credentials in it), because Spark SQL inlines configuration values.
+ * <p>Dataset paths and options are not in the key because the steps' SQL does not read them: an entry
+ * names each step's dataset, and a hit takes the dataset itself, with its current path and options, from
+ * the project. So neither a path nor a password is ever in the cache, and changing one never meets a
+ * stale entry. Nothing is cached when a configuration value holds a secret (a field named like a password
+ * or token, or a value with credentials in it), because Spark SQL inlines configuration values.
  */
 public final class PlanCache {
   /** The version of the entry's binary form; part of the key. */
-  static final int FORMAT = 1;
+  static final int FORMAT = 2;
   private static final int MAGIC = 0x50524f50; // "PROP"
 
   private PlanCache() {}
 
   /**
-   * The steps {@link SparkSqlCompiler#steps} gives for these inputs, from the cache when it holds them,
-   * else compiled and then kept.
+   * What a run's steps are made from.
    *
-   * @param graph the graph read from {@code workflow}
-   * @param workflow the text of the workflow file the graph was read from
+   * @param version the SDK's version
+   * @param pipeline the pipeline's name
+   * @param workflow the text of its workflow file
+   * @param instance the configuration instance the run names, if any
+   * @param overrides the run's configuration overrides
    * @param datasets the project's datasets as the fabric sees them (before paths are mapped)
-   * @param lookup the lookup the steps take their datasets from
    */
-  public static List<GemSql> steps(CodeCache cache, String version, PipelineGraph graph, String workflow,
-      DatasetLookup lookup, Collection<DatasetSpec> datasets, Map<String, String> config) {
-    Optional<CacheKey> key = key(version, graph.name(), workflow, datasets, config);
+  public record Inputs(String version, String pipeline, String workflow, Optional<String> instance,
+      Map<String, String> overrides, Collection<DatasetSpec> datasets) {}
+
+  /**
+   * A run's plan before sampling is chosen.
+   *
+   * @param configuration the configuration's fields (names and types; on a hit no instances)
+   * @param config the configuration values the steps were compiled with
+   * @param steps the steps
+   */
+  public record Entry(Configuration configuration, Map<String, String> config, List<GemSql> steps) {}
+
+  /**
+   * The steps for these inputs, from the cache when it holds them, else read, compiled and then kept.
+   *
+   * @param graph reads {@code inputs.workflow()} as the pipeline's graph; only called on a miss
+   * @param lookup the lookup the steps take their datasets from, for a configuration and its values
+   * @throws IllegalArgumentException when the run names a configuration instance or field that does not exist
+   */
+  public static Entry plan(CodeCache cache, Inputs inputs, Supplier<PipelineGraph> graph,
+      BiFunction<Configuration, Map<String, String>, DatasetLookup> lookup) {
+    Optional<CacheKey> key = key(inputs);
     if (key.isPresent()) {
-      Optional<List<GemSql>> cached = cache.get(key.get()).flatMap(bytes -> decode(bytes, lookup));
+      Optional<Entry> cached = cache.get(key.get()).flatMap(bytes -> decode(bytes, lookup));
       if (cached.isPresent()) {
         return cached.get();
       }
     }
-    List<GemSql> steps = SparkSqlCompiler.steps(graph, lookup, config, Map.of());
-    key.ifPresent(k -> cache.put(k, encode(steps)));
-    return steps;
+    PipelineGraph g = graph.get();
+    Map<String, String> config = g.configuration().values(inputs.instance(), inputs.overrides());
+    List<GemSql> steps = SparkSqlCompiler.steps(g, lookup.apply(g.configuration(), config), config, Map.of());
+    if (key.isPresent() && config.entrySet().stream().noneMatch(e -> ProjectCode.holdsSecret(e.getKey(), e.getValue()))) {
+      cache.put(key.get(), encode(g.configuration(), config, steps));
+    }
+    return new Entry(g.configuration(), config, steps);
   }
 
-  /** The key of these inputs; empty when they must not be cached (a configuration value holds a secret). */
-  public static Optional<CacheKey> key(String version, String pipeline, String workflow,
-      Collection<DatasetSpec> datasets, Map<String, String> config) {
-    for (var e : config.entrySet()) {
+  /** The key of these inputs; empty when they must not be cached (an override holds a secret). */
+  public static Optional<CacheKey> key(Inputs in) {
+    for (var e : in.overrides().entrySet()) {
       if (ProjectCode.holdsSecret(e.getKey(), e.getValue())) {
         return Optional.empty();
       }
     }
-    CacheKey.Builder k = CacheKey.of("run-steps", FORMAT).add(version).add(pipeline).add(workflow);
-    k.add(config);
+    CacheKey.Builder k = CacheKey.of("run-steps", FORMAT).add(in.version()).add(in.pipeline()).add(in.workflow());
+    k.add(in.instance().map(i -> "instance:" + i).orElse("no instance"));
+    k.add(in.overrides());
     Map<String, DatasetSpec> byName = new TreeMap<>();
-    datasets.forEach(d -> byName.put(d.name(), d));
+    in.datasets().forEach(d -> byName.put(d.name(), d));
     k.add(Integer.toString(byName.size()));
     for (DatasetSpec d : byName.values()) {
       k.add(d.name()).add(d.format()).add(d.table().orElse("\u0000"));
@@ -91,12 +120,22 @@ public final class PlanCache {
     return Optional.of(k.build());
   }
 
-  /** The steps without their datasets, which are named only. */
-  public static byte[] encode(List<GemSql> steps) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 * steps.size() + 16);
+  /** The entry's bytes: the configuration's field names and types, its values, the steps with their datasets named only. */
+  public static byte[] encode(Configuration configuration, Map<String, String> config, List<GemSql> steps) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 * steps.size() + 64);
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeInt(MAGIC);
       out.writeInt(FORMAT);
+      out.writeInt(configuration.fields().size());
+      for (Configuration.Field f : configuration.fields()) {
+        text(out, f.name());
+        text(out, f.type());
+      }
+      out.writeInt(config.size());
+      for (var e : config.entrySet()) {
+        text(out, e.getKey());
+        text(out, e.getValue());
+      }
       out.writeInt(steps.size());
       for (GemSql s : steps) {
         text(out, s.gem());
@@ -124,12 +163,27 @@ public final class PlanCache {
     return bytes.toByteArray();
   }
 
-  /** The steps, their datasets taken from the lookup; empty when the bytes are not an entry or a dataset is gone. */
-  public static Optional<List<GemSql>> decode(byte[] bytes, DatasetLookup lookup) {
+  /**
+   * The entry, its steps' datasets taken from the lookup made for its configuration; empty when the bytes
+   * are not an entry of this format or name a dataset the lookup does not know.
+   */
+  public static Optional<Entry> decode(byte[] bytes, BiFunction<Configuration, Map<String, String>, DatasetLookup> lookups) {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
       if (in.readInt() != MAGIC || in.readInt() != FORMAT) {
         return Optional.empty();
       }
+      int nf = count(in, bytes.length);
+      List<Configuration.Field> fields = new ArrayList<>(nf);
+      for (int i = 0; i < nf; i++) {
+        fields.add(new Configuration.Field(text(in), text(in), Optional.empty()));
+      }
+      Configuration configuration = Configuration.of(fields, Map.of(), "default");
+      int nc = count(in, bytes.length);
+      Map<String, String> config = new LinkedHashMap<>();
+      for (int i = 0; i < nc; i++) {
+        config.put(text(in), text(in));
+      }
+      DatasetLookup lookup = lookups.apply(configuration, config);
       int n = count(in, bytes.length);
       PipelinePlan.Kind[] kinds = PipelinePlan.Kind.values();
       List<GemSql> out = new ArrayList<>(n);
@@ -161,7 +215,10 @@ public final class PlanCache {
         }
         out.add(new GemSql(gem, component, view, kinds[kind], sql, List.copyOf(inputs), List.copyOf(probes), dataset));
       }
-      return in.read() == -1 ? Optional.of(List.copyOf(out)) : Optional.empty();
+      if (in.read() != -1) {
+        return Optional.empty();
+      }
+      return Optional.of(new Entry(configuration, java.util.Collections.unmodifiableMap(config), List.copyOf(out)));
     } catch (IOException | RuntimeException e) {
       return Optional.empty(); // not an entry of this format: compile again
     }
@@ -186,7 +243,6 @@ public final class PlanCache {
     if (n < 0 || n > in.available()) {
       throw new IOException("bad length " + n);
     }
-    byte[] b = in.readNBytes(n);
-    return new String(b, StandardCharsets.UTF_8);
+    return new String(in.readNBytes(n), StandardCharsets.UTF_8);
   }
 }

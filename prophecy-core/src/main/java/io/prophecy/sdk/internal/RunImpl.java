@@ -14,6 +14,8 @@ import io.prophecy.sdk.internal.store.Sql;
 import io.prophecy.sdk.model.DatasetSpec;
 import io.prophecy.sdk.model.GemMetrics;
 import io.prophecy.sdk.model.RunRecord;
+import io.prophecy.sdk.codegen.SparkSqlCompiler;
+import io.prophecy.sdk.pipeline.Configuration;
 import io.prophecy.sdk.pipeline.DatasetLookup;
 import io.prophecy.sdk.pipeline.Diagnostic;
 import io.prophecy.sdk.pipeline.PipelineGraph;
@@ -89,22 +91,68 @@ final class RunImpl implements Run {
   }
 
   private Prepared prepare() {
-    var read = pipeline.readForRun();
-    PipelineGraph graph = read.graph().orElseThrow();
-    var files = pipeline.project.files();
-    Map<String, String> config;
+    PlanCache.Entry entry;
     try {
-      config = graph.configuration().values(options.configInstance(), options.config());
+      entry = steps(pipeline, fabric, options.configInstance(), options.config());
     } catch (IllegalArgumentException e) {
       throw new InvalidInputException("runOptions.config", e.getMessage());
     }
+    return new Prepared(plan(pipeline.info.name(), entry.steps(), options.interims(), options.sampleRows()));
+  }
+
+  /** The workflow text did not read as a graph: the pipeline is read again the usual way, for its error. */
+  private static final class Unreadable extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Unreadable() {
+      super(null, null, false, false);
+    }
+  }
+
+  /**
+   * A run's steps: from the code cache when nothing they are made from changed (then the workflow is not
+   * even read as a graph), else read and compiled.
+   *
+   * @throws IllegalArgumentException when the configuration instance or an override's field does not exist
+   */
+  static PlanCache.Entry steps(PipelineImpl pipeline, Fabric fabric, Optional<String> instance,
+      Map<String, String> overrides) {
+    pipeline.project.requireVisible();
+    var files = pipeline.project.files();
+    String name = pipeline.info.name();
     List<DatasetSpec> datasets = files.datasets(fabric.info().name());
-    DatasetLookup lookup = resolvedLookup(PipelineImpl.lookup(datasets), files.root(), fabric.info().spec().settings(),
-        graph, config);
+    DatasetLookup base = PipelineImpl.lookup(datasets);
+    Map<String, String> settings = fabric.info().spec().settings();
+    java.util.function.BiFunction<Configuration, Map<String, String>, DatasetLookup> lookups =
+        (configuration, values) -> resolvedLookup(base, files.root(), settings, configuration, values);
     var engine = pipeline.project.engine;
-    List<GemSql> steps = PlanCache.steps(engine.codeCache(), engine.version(), graph, read.workflow().orElseThrow(),
-        lookup, datasets, config);
-    return new Prepared(plan(graph.name(), steps, options.interims(), options.sampleRows()));
+    Optional<String> text = files.workflowText(name);
+    if (text.isPresent()) {
+      PlanCache.Inputs inputs = new PlanCache.Inputs(engine.version(), name, text.get(), instance, overrides, datasets);
+      try {
+        return PlanCache.plan(engine.codeCache(), inputs, () -> parse(name, text.get()), lookups);
+      } catch (Unreadable e) {
+        // fall through: reading the pipeline names what is wrong with its files
+      }
+    }
+    PipelineGraph graph = PipelineImpl.read(files, name);
+    Map<String, String> config = graph.configuration().values(instance, overrides);
+    return new PlanCache.Entry(graph.configuration(), config,
+        SparkSqlCompiler.steps(graph, lookups.apply(graph.configuration(), config), config, Map.of()));
+  }
+
+  /** The graph of a workflow text, as {@code ProjectFiles.readPipeline} reads it. */
+  private static PipelineGraph parse(String name, String text) {
+    com.fasterxml.jackson.databind.JsonNode tree;
+    try {
+      tree = io.prophecy.sdk.pipeline.WorkflowWriter.readTree(text);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new Unreadable();
+    }
+    if (!tree.isObject()) {
+      throw new Unreadable();
+    }
+    return PipelineGraph.fromWorkflow(name, tree);
   }
 
   static PipelinePlan plan(String name, List<GemSql> steps, Interims mode, int sampleRows) {
@@ -130,7 +178,7 @@ final class RunImpl implements Run {
    * moved, and {@code ${name}} takes the configuration's value.
    */
   static DatasetLookup resolvedLookup(DatasetLookup base, Path workingCopy, Map<String, String> settings,
-      PipelineGraph graph, Map<String, String> config) {
+      Configuration configuration, Map<String, String> config) {
     Map<String, String> mappings = new TreeMap<>((a, b) -> b.length() != a.length() ? b.length() - a.length() : a.compareTo(b));
     String raw = settings.getOrDefault("pathMappings", "");
     for (String pair : raw.split(";")) {
@@ -143,7 +191,7 @@ final class RunImpl implements Run {
       if (d.path().isEmpty()) {
         return d;
       }
-      String path = graph.configuration().substitute(d.path().get(), config);
+      String path = configuration.substitute(d.path().get(), config);
       for (var m : mappings.entrySet()) {
         if (path.startsWith(m.getKey())) {
           path = m.getValue() + (m.getValue().endsWith("/") || path.length() == m.getKey().length()
@@ -352,18 +400,9 @@ final class RunImpl implements Run {
     if (out.stream().anyMatch(Diagnostic::isError)) {
       return out;
     }
-    var read = pipeline.readForRun();
-    PipelineGraph graph = read.graph().orElseThrow();
-    var files = pipeline.project.files();
-    Map<String, String> config = graph.configuration().values(Optional.empty(), Map.of());
-    List<DatasetSpec> datasets = files.datasets(fabric.info().name());
-    DatasetLookup lookup = resolvedLookup(PipelineImpl.lookup(datasets), files.root(), fabric.info().spec().settings(),
-        graph, config);
-    var engine = pipeline.project.engine;
     List<GemSql> steps;
     try {
-      steps = PlanCache.steps(engine.codeCache(), engine.version(), graph, read.workflow().orElseThrow(), lookup,
-          datasets, config);
+      steps = steps(pipeline, fabric, Optional.empty(), Map.of()).steps();
     } catch (InvalidInputException e) {
       out.add(Diagnostic.error(null, e.location(), e.getMessage()));
       return out;
@@ -374,7 +413,7 @@ final class RunImpl implements Run {
         out.add(Diagnostic.warning(null, "fabric '" + fabric.info().name() + "'", "this fabric cannot analyse pipelines"));
         return out;
       }
-      PlanExecutor.Analysis a = executor.analyze(plan(graph.name(), steps, Interims.NONE, 0));
+      PlanExecutor.Analysis a = executor.analyze(plan(pipeline.info.name(), steps, Interims.NONE, 0));
       a.failure().ifPresent(f -> out.add(Diagnostic.error(f.gem(), f.field().orElse(null), f.message())));
     }
     return out;

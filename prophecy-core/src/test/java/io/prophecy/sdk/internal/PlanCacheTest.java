@@ -88,15 +88,22 @@ class PlanCacheTest {
     }
   }
 
-  static Optional<CacheKey> key(String version, PipelineGraph g, List<DatasetSpec> ds, Map<String, String> config) {
-    return PlanCache.key(version, g.name(), WorkflowWriter.write(g), ds, config);
+  static Optional<CacheKey> key(String version, PipelineGraph g, List<DatasetSpec> ds, Map<String, String> overrides) {
+    return PlanCache.key(new PlanCache.Inputs(version, g.name(), WorkflowWriter.write(g), Optional.empty(), overrides, ds));
   }
 
-  static List<GemSql> steps(EncryptedCodeCache cache, PipelineGraph built, DatasetLookup lookup, List<DatasetSpec> ds,
-      Map<String, String> config) {
+  /** A run's steps through the cache, as RunImpl asks for them; counts how often the graph had to be read. */
+  List<GemSql> steps(EncryptedCodeCache cache, PipelineGraph built, DatasetLookup lookup, List<DatasetSpec> ds,
+      Map<String, String> overrides) {
     Read r = read(built);
-    return PlanCache.steps(cache, "1.0", r.graph(), r.text(), lookup, ds, config);
+    PlanCache.Inputs in = new PlanCache.Inputs("1.0", built.name(), r.text(), Optional.empty(), overrides, ds);
+    return PlanCache.plan(cache, in, () -> {
+      graphReads++;
+      return r.graph();
+    }, (configuration, values) -> lookup).steps();
   }
+
+  int graphReads;
 
   static DatasetLookup lookup(DatasetSpec... ds) {
     return id -> java.util.Arrays.stream(ds).filter(d -> d.name().equals(DatasetLookup.nameOf(id))).findFirst();
@@ -116,6 +123,7 @@ class PlanCacheTest {
     assertThat(cache.stats().puts()).isEqualTo(1);
     List<GemSql> second = steps(cache, g, lookup(EVENTS, OUT), List.of(EVENTS, OUT), config(g));
     assertThat(cache.stats().hits()).isEqualTo(1);
+    assertThat(graphReads).isEqualTo(1); // a hit does not read the workflow as a graph
     assertThat(first).isEqualTo(compiled);
     assertThat(second).isEqualTo(compiled);
     assertThat(second).filteredOn(s -> s.gem().equals("c0_Big")).singleElement()
@@ -132,7 +140,9 @@ class PlanCacheTest {
     assertThat(key("1.1", g, ds, config(g))).get().isNotEqualTo(base);                      // generator version
     assertThat(key("1.0", pipeline(2, "amount >= '$min_amount'"), ds, config(g))).get().isNotEqualTo(base);
     assertThat(key("1.0", pipeline(3, "amount > '$min_amount'"), ds, config(g))).get().isNotEqualTo(base);
-    assertThat(key("1.0", g, ds, Map.of("min_amount", "11"))).get().isNotEqualTo(base);    // config value
+    assertThat(key("1.0", g, ds, Map.of("min_amount", "11"))).get().isNotEqualTo(base);    // an override
+    assertThat(PlanCache.key(new PlanCache.Inputs("1.0", g.name(), WorkflowWriter.write(g), Optional.of("prod"),
+        config(g), ds))).get().isNotEqualTo(base);                                            // an instance
     DatasetSpec wider = DatasetSpec.builder().from(EVENTS).addSchema(Column.of("extra", "string")).build();
     assertThat(key("1.0", g, List.of(wider, OUT), config(g))).get().isNotEqualTo(base);    // schema
     DatasetSpec retyped = DatasetSpec.builder().from(EVENTS).schema(List.of(Column.of("id", "string"),
@@ -160,6 +170,10 @@ class PlanCacheTest {
 
     // the decrypted entry names datasets; it holds no path, option or secret of theirs
     byte[] entry = cache.get(key("1.0", g, List.of(moved, OUT), config(g)).orElseThrow()).orElseThrow();
+    assertThat(PlanCache.decode(entry, (c, v) -> lookup(moved, OUT))).hasValueSatisfying(e -> {
+      assertThat(e.config()).containsEntry("min_amount", "10");
+      assertThat(e.configuration().fields()).extracting(f -> f.name() + ":" + f.type()).containsExactly("min_amount:double");
+    });
     String text = new String(entry, StandardCharsets.UTF_8);
     assertThat(text).contains("c0_Events", "`c0_Events`", "events");
     assertThat(text).doesNotContain("hunter2", "Pa55", "AKIA", "s3a://", "/data/", "mergeSchema");
@@ -173,34 +187,70 @@ class PlanCacheTest {
   }
 
   @Test
+  void aHitSubstitutesConfigurationValuesIntoDatasetPathsAsCompilingDoes() {
+    DatasetSpec regional = DatasetSpec.builder().from(EVENTS).path("/data/${region}/events").build();
+    PipelineGraph g = PipelineGraph.of("regional", p -> p.config("region", "string", "eu")
+        .source("Events", "events").filter("Big", "Events", "amount > 1").target("Out", "Big", "out"));
+    Read r = read(g);
+    java.util.function.BiFunction<io.prophecy.sdk.pipeline.Configuration, Map<String, String>, DatasetLookup> lookups =
+        (configuration, values) -> RunImpl.resolvedLookup(lookup(regional, OUT), home, Map.of(), configuration, values);
+    for (String region : List.of("eu", "eu", "us", "us")) {
+      Map<String, String> overrides = region.equals("eu") ? Map.of() : Map.of("region", region);
+      PlanCache.Entry e = PlanCache.plan(cache, new PlanCache.Inputs("1.0", "regional", r.text(), Optional.empty(),
+          overrides, List.of(regional, OUT)), r::graph, lookups);
+      assertThat(e.steps()).filteredOn(s -> s.gem().equals("Events")).singleElement()
+          .satisfies(s -> assertThat(s.dataset().orElseThrow().path()).hasValue("/data/" + region + "/events"));
+      assertThat(e.config()).containsEntry("region", region);
+    }
+    assertThat(cache.stats().hits()).isEqualTo(2);
+    assertThat(cache.stats().puts()).isEqualTo(2);
+  }
+
+  @Test
   void aPlanWhoseConfigurationHoldsASecretIsNeverCached() {
     PipelineGraph g = PipelineGraph.of("secretive", p -> p
         .config("db_password", "string", "")
         .source("Events", "events")
         .filter("Mine", "Events", "kind = '$db_password'")
         .target("Out", "Mine", "out"));
-    Map<String, String> config = Map.of("db_password", "s3cr3t-Value");
-    assertThat(key("1.0", g, List.of(EVENTS, OUT), config)).isEmpty();
+    Map<String, String> overrides = Map.of("db_password", "s3cr3t-Value");
+    // a secret override: no key at all, so not even its hash is a file name
+    assertThat(key("1.0", g, List.of(EVENTS, OUT), overrides)).isEmpty();
     assertThat(key("1.0", g, List.of(EVENTS, OUT), Map.of("url", "jdbc:x://h/db?password=s3cr3t"))).isEmpty();
-    List<GemSql> steps = steps(cache, g, lookup(EVENTS, OUT), List.of(EVENTS, OUT), config);
+    List<GemSql> steps = steps(cache, g, lookup(EVENTS, OUT), List.of(EVENTS, OUT), overrides);
     // the engine gets it, the cache does not
     assertThat(steps).filteredOn(s -> s.gem().equals("Mine")).singleElement()
         .satisfies(s -> assertThat(s.sql()).contains("s3cr3t-Value"));
+    assertThat(cache.stats().puts()).isZero();
+    // a secret value from the workflow's own default: compiled with it, and not kept
+    PipelineGraph defaulted = PipelineGraph.of("defaulted", p -> p
+        .config("api_token", "string", "tok-From-Default")
+        .source("Events", "events")
+        .filter("Mine", "Events", "kind = '$api_token'")
+        .target("Out", "Mine", "out"));
+    assertThat(key("1.0", defaulted, List.of(EVENTS, OUT), Map.of())).isPresent();
+    assertThat(steps(cache, defaulted, lookup(EVENTS, OUT), List.of(EVENTS, OUT), Map.of()))
+        .filteredOn(s -> s.gem().equals("Mine")).singleElement()
+        .satisfies(s -> assertThat(s.sql()).contains("tok-From-Default"));
     assertThat(cache.stats().puts()).isZero();
     assertThat(home.resolve("cache/code")).doesNotExist();
   }
 
   @Test
   void bytesThatAreNotAnEntryOrNameAGoneDatasetDecodeToNothing() {
-    PipelineGraph g = pipeline(1, "amount > 1");
-    List<GemSql> steps = SparkSqlCompiler.steps(g, lookup(EVENTS, OUT), Map.of(), Map.of());
-    byte[] entry = PlanCache.encode(steps);
-    assertThat(PlanCache.decode(entry, lookup(EVENTS, OUT))).hasValue(steps);
-    assertThat(PlanCache.decode(entry, lookup(OUT))).isEmpty();
-    assertThat(PlanCache.decode(java.util.Arrays.copyOf(entry, entry.length - 3), lookup(EVENTS, OUT))).isEmpty();
+    PipelineGraph g = pipeline(1, "amount > '$min_amount'");
+    Map<String, String> config = config(g);
+    List<GemSql> steps = SparkSqlCompiler.steps(g, lookup(EVENTS, OUT), config, Map.of());
+    byte[] entry = PlanCache.encode(g.configuration(), config, steps);
+    assertThat(PlanCache.decode(entry, (c, v) -> lookup(EVENTS, OUT))).hasValueSatisfying(e -> {
+      assertThat(e.steps()).isEqualTo(steps);
+      assertThat(e.config()).isEqualTo(config);
+    });
+    assertThat(PlanCache.decode(entry, (c, v) -> lookup(OUT))).isEmpty();
+    assertThat(PlanCache.decode(java.util.Arrays.copyOf(entry, entry.length - 3), (c, v) -> lookup(EVENTS, OUT))).isEmpty();
     byte[] longer = java.util.Arrays.copyOf(entry, entry.length + 1);
-    assertThat(PlanCache.decode(longer, lookup(EVENTS, OUT))).isEmpty();
-    assertThat(PlanCache.decode("SELECT 1".getBytes(StandardCharsets.UTF_8), lookup(EVENTS, OUT))).isEmpty();
-    assertThat(PlanCache.decode(new byte[0], lookup(EVENTS, OUT))).isEmpty();
+    assertThat(PlanCache.decode(longer, (c, v) -> lookup(EVENTS, OUT))).isEmpty();
+    assertThat(PlanCache.decode("SELECT 1".getBytes(StandardCharsets.UTF_8), (c, v) -> lookup(EVENTS, OUT))).isEmpty();
+    assertThat(PlanCache.decode(new byte[0], (c, v) -> lookup(EVENTS, OUT))).isEmpty();
   }
 }

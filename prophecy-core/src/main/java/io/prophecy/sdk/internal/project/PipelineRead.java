@@ -13,17 +13,9 @@ import java.util.Optional;
  * @param name the pipeline's name
  * @param graph the graph, when {@code workflow.latest.json} exists and is JSON
  * @param diagnostics the problems found, each naming the file
- * @param workflow the text of the workflow file the graph was read from, when there is a graph: the graph is
- *     a function of the pipeline's name and this text, which is what the code cache keys run plans by
  */
-public record PipelineRead(String name, Optional<PipelineGraph> graph, List<Diagnostic> diagnostics,
-    Optional<String> workflow) {
+public record PipelineRead(String name, Optional<PipelineGraph> graph, List<Diagnostic> diagnostics) {
   public PipelineRead {
     diagnostics = List.copyOf(diagnostics);
-  }
-
-  /** A read without a graph. */
-  public PipelineRead(String name, Optional<PipelineGraph> graph, List<Diagnostic> diagnostics) {
-    this(name, graph, diagnostics, Optional.empty());
   }
 }
