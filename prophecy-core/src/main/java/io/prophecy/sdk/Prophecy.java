@@ -124,6 +124,17 @@ public final class Prophecy implements AutoCloseable {
     return engine.home();
   }
 
+  /**
+   * Empties the code cache ({@code <home>/cache/code}): generated run plans made during interactive work,
+   * encrypted. Safe at any time, also while runs are being prepared: the next runs generate their plans
+   * again. Deleting the folder by hand is just as safe.
+   *
+   * @return how many cache files were removed
+   */
+  public int clearCodeCache() {
+    return engine.codeCache().clear();
+  }
+
   /** Closes the store's connections. Handles made from this instance stop working. Idempotent. */
   @Override
   public void close() {
@@ -162,6 +173,9 @@ public final class Prophecy implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private Duration keepConnections = Duration.ofMinutes(30);
     private Function<String, String> env = System::getenv;
+    private boolean codeCache = true;
+    private long codeCacheMaxBytes = 256L * 1024 * 1024;
+    private Duration codeCacheTtl = Duration.ofDays(7);
 
     private Builder() {}
 
@@ -236,7 +250,42 @@ public final class Prophecy implements AutoCloseable {
       return this;
     }
 
-    /** The clock of audit entries and records; for tests. */
+    /**
+     * Whether run plans generated for interactive runs are kept in the encrypted code cache under
+     * {@code <home>/cache/code}, so that running an unchanged pipeline again does not compile it again.
+     * Default on. The cache never changes what a run does: an entry is found only for exactly the inputs it
+     * was made from, and a damaged or missing entry is compiled again.
+     */
+    public Builder codeCache(boolean enabled) {
+      this.codeCache = enabled;
+      return this;
+    }
+
+    /**
+     * The code cache's size cap in bytes on disk; when over it, the entries used longest ago are removed.
+     * Default 256 MiB.
+     */
+    public Builder codeCacheMaxBytes(long maxBytes) {
+      if (maxBytes <= 0) {
+        throw new InvalidInputException("codeCacheMaxBytes", "must be positive, was " + maxBytes
+            + "; turn the cache off with codeCache(false)");
+      }
+      this.codeCacheMaxBytes = maxBytes;
+      return this;
+    }
+
+    /** How long a code cache entry is kept after its last use. Default 7 days. */
+    public Builder codeCacheTtl(Duration ttl) {
+      Objects.requireNonNull(ttl, "ttl");
+      if (ttl.isNegative() || ttl.isZero()) {
+        throw new InvalidInputException("codeCacheTtl", "must be positive, was " + ttl
+            + "; turn the cache off with codeCache(false)");
+      }
+      this.codeCacheTtl = ttl;
+      return this;
+    }
+
+    /** The clock of audit entries, records and the code cache's last uses; for tests. */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
@@ -296,7 +345,10 @@ public final class Prophecy implements AutoCloseable {
         throw e;
       }
       String agent = "prophecy-java-sdk/" + VERSION + " java/" + System.getProperty("java.version");
-      return new Prophecy(new Engine(h, db, vault, registry, codeStores, clock, agent, keepConnections), db.description());
+      Engine.CacheSettings cache =
+          new Engine.CacheSettings(codeCache, h.resolve("cache").resolve("code"), codeCacheMaxBytes, codeCacheTtl);
+      return new Prophecy(new Engine(h, db, vault, registry, codeStores, clock, agent, keepConnections, VERSION, cache),
+          db.description());
     }
   }
 }

@@ -4,7 +4,10 @@ import io.prophecy.sdk.ConflictException;
 import io.prophecy.sdk.NotFoundException;
 import io.prophecy.sdk.PermissionDeniedException;
 import io.prophecy.sdk.ProphecyException;
+import io.prophecy.sdk.internal.cache.CodeCache;
+import io.prophecy.sdk.internal.cache.EncryptedCodeCache;
 import io.prophecy.sdk.internal.security.CredentialCodec;
+import io.prophecy.sdk.internal.security.Tink;
 import io.prophecy.sdk.internal.security.KeysetVault;
 import io.prophecy.sdk.internal.store.Database;
 import io.prophecy.sdk.internal.store.Sql;
@@ -46,16 +49,25 @@ public final class Engine implements AutoCloseable {
   private final String userAgent;
   private final Connections connections;
   private final CodeStores codeStores;
+  private final String version;
+  private final CacheSettings cacheSettings;
+  private volatile CodeCache codeCache;
   private final AtomicBoolean closed = new AtomicBoolean();
+
+  /** How the code cache is set up: on or off, its folder, size cap and time-to-live. */
+  public record CacheSettings(boolean enabled, Path directory, long maxBytes, java.time.Duration ttl) {}
 
   /**
    * @param codeStores the code store projects are versioned in, if any
    * @param keepConnections how long a fabric connection the SDK opened for a run stays open unused
+   * @param version the SDK's version, part of every code cache key (a new generator never reads an old entry)
    */
   public Engine(Path home, Database db, KeysetVault vault, ProviderRegistry providers, CodeStores codeStores,
-      Clock clock, String userAgent, java.time.Duration keepConnections) {
+      Clock clock, String userAgent, java.time.Duration keepConnections, String version, CacheSettings cacheSettings) {
     this.codeStores = codeStores;
     this.home = home;
+    this.version = version;
+    this.cacheSettings = cacheSettings;
     this.db = db;
     this.vault = vault;
     this.codec = new CredentialCodec(vault);
@@ -73,6 +85,45 @@ public final class Engine implements AutoCloseable {
 
   public Path home() {
     return home;
+  }
+
+  /** The SDK's version. */
+  public String version() {
+    return version;
+  }
+
+  /**
+   * The code cache: made on first use (so opening the SDK does not pay for its keyset), or a cache that
+   * keeps nothing when it is turned off or its keyset cannot be had, which costs only regeneration.
+   * The first call must come outside any write transaction of the store: it may write the cache's keyset,
+   * and SQLite has one writer at a time.
+   */
+  public CodeCache codeCache() {
+    CodeCache c = codeCache;
+    if (c == null) {
+      synchronized (this) {
+        if (codeCache == null) {
+          codeCache = openCodeCache();
+        }
+        c = codeCache;
+      }
+    }
+    return c;
+  }
+
+  private CodeCache openCodeCache() {
+    if (!cacheSettings.enabled()) {
+      return CodeCache.disabled();
+    }
+    try {
+      var handle = vault().namedKeyset("code-cache",
+          com.google.crypto.tink.streamingaead.PredefinedStreamingAeadParameters.AES256_GCM_HKDF_4KB, Tink.streamingAead());
+      var aead = handle.getPrimitive(Tink.streamingAead(), com.google.crypto.tink.StreamingAead.class);
+      return new EncryptedCodeCache(cacheSettings.directory(), aead, clock, cacheSettings.maxBytes(), cacheSettings.ttl());
+    } catch (java.security.GeneralSecurityException | RuntimeException e) {
+      log.warn("The code cache is off for this instance: its keyset cannot be had ({})", describe(e));
+      return CodeCache.disabled();
+    }
   }
 
   public Database db() {

@@ -38,7 +38,8 @@ final class PipelineImpl implements Pipeline {
     return lookup(files.datasets(fabric));
   }
 
-  private static DatasetLookup lookup(List<DatasetSpec> datasets) {
+  /** A lookup over these datasets, by name. */
+  static DatasetLookup lookup(List<DatasetSpec> datasets) {
     Map<String, DatasetSpec> byName = new TreeMap<>();
     for (DatasetSpec d : datasets) {
       byName.put(d.name(), d);

@@ -15,6 +15,7 @@ import io.prophecy.sdk.internal.store.Sql;
 import io.prophecy.sdk.model.DatasetSpec;
 import io.prophecy.sdk.model.GemMetrics;
 import io.prophecy.sdk.model.RunRecord;
+import io.prophecy.sdk.pipeline.Configuration;
 import io.prophecy.sdk.pipeline.DatasetLookup;
 import io.prophecy.sdk.pipeline.Diagnostic;
 import io.prophecy.sdk.pipeline.PipelineGraph;
@@ -74,6 +75,7 @@ final class RunImpl implements Run {
   static Run start(PipelineImpl pipeline, Fabric fabric, RunOptions options) {
     RunImpl run = new RunImpl(pipeline, fabric, options);
     var engine = pipeline.project.engine;
+    engine.codeCache(); // before the transaction: the first use may write the cache's keyset
     Prepared prepared = engine.mutate(pipeline.project.team.user.email(), "pipeline.run", pipeline.target(), tx -> {
       pipeline.project.requireVisible(tx.c);
       tx.team(pipeline.project.team.info.id()).detail("run=" + run.id + " fabric=" + fabric.info().name()
@@ -89,18 +91,68 @@ final class RunImpl implements Run {
   }
 
   private Prepared prepare() {
-    PipelineGraph graph = pipeline.graph();
-    var files = pipeline.project.files();
-    Map<String, String> config;
+    PlanCache.Entry entry;
     try {
-      config = graph.configuration().values(options.configInstance(), options.config());
+      entry = steps(pipeline, fabric, options.configInstance(), options.config());
     } catch (IllegalArgumentException e) {
       throw new InvalidInputException("runOptions.config", e.getMessage());
     }
-    DatasetLookup lookup = resolvedLookup(PipelineImpl.lookup(files, fabric.info().name()), files.root(), fabric.info().spec().settings(),
-        graph, config);
-    List<GemSql> steps = SparkSqlCompiler.steps(graph, lookup, config, Map.of());
-    return new Prepared(plan(graph.name(), steps, options.interims(), options.sampleRows(), options.countRows()));
+    return new Prepared(plan(pipeline.info.name(), entry.steps(), options.interims(), options.sampleRows(), options.countRows()));
+  }
+
+  /** The workflow text did not read as a graph: the pipeline is read again the usual way, for its error. */
+  private static final class Unreadable extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Unreadable() {
+      super(null, null, false, false);
+    }
+  }
+
+  /**
+   * A run's steps: from the code cache when nothing they are made from changed (then the workflow is not
+   * even read as a graph), else read and compiled.
+   *
+   * @throws IllegalArgumentException when the configuration instance or an override's field does not exist
+   */
+  static PlanCache.Entry steps(PipelineImpl pipeline, Fabric fabric, Optional<String> instance,
+      Map<String, String> overrides) {
+    pipeline.project.requireVisible();
+    var files = pipeline.project.files();
+    String name = pipeline.info.name();
+    List<DatasetSpec> datasets = files.datasets(fabric.info().name());
+    DatasetLookup base = PipelineImpl.lookup(datasets);
+    Map<String, String> settings = fabric.info().spec().settings();
+    java.util.function.BiFunction<Configuration, Map<String, String>, DatasetLookup> lookups =
+        (configuration, values) -> resolvedLookup(base, files.root(), settings, configuration, values);
+    var engine = pipeline.project.engine;
+    Optional<String> text = files.workflowText(name);
+    if (text.isPresent()) {
+      PlanCache.Inputs inputs = new PlanCache.Inputs(engine.version(), name, text.get(), instance, overrides, datasets);
+      try {
+        return PlanCache.plan(engine.codeCache(), inputs, () -> parse(name, text.get()), lookups);
+      } catch (Unreadable e) {
+        // fall through: reading the pipeline names what is wrong with its files
+      }
+    }
+    PipelineGraph graph = PipelineImpl.read(files, name);
+    Map<String, String> config = graph.configuration().values(instance, overrides);
+    return new PlanCache.Entry(graph.configuration(), config,
+        SparkSqlCompiler.steps(graph, lookups.apply(graph.configuration(), config), config, Map.of()));
+  }
+
+  /** The graph of a workflow text, as {@code ProjectFiles.readPipeline} reads it. */
+  private static PipelineGraph parse(String name, String text) {
+    com.fasterxml.jackson.databind.JsonNode tree;
+    try {
+      tree = io.prophecy.sdk.pipeline.WorkflowWriter.readTree(text);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new Unreadable();
+    }
+    if (!tree.isObject()) {
+      throw new Unreadable();
+    }
+    return PipelineGraph.fromWorkflow(name, tree);
   }
 
   static PipelinePlan plan(String name, List<GemSql> steps, Interims mode, int sampleRows, boolean countRows) {
@@ -126,7 +178,7 @@ final class RunImpl implements Run {
    * moved, and {@code ${name}} takes the configuration's value.
    */
   static DatasetLookup resolvedLookup(DatasetLookup base, Path workingCopy, Map<String, String> settings,
-      PipelineGraph graph, Map<String, String> config) {
+      Configuration configuration, Map<String, String> config) {
     Map<String, String> mappings = new TreeMap<>((a, b) -> b.length() != a.length() ? b.length() - a.length() : a.compareTo(b));
     String raw = settings.getOrDefault("pathMappings", "");
     for (String pair : raw.split(";")) {
@@ -139,7 +191,7 @@ final class RunImpl implements Run {
       if (d.path().isEmpty()) {
         return d;
       }
-      String path = graph.configuration().substitute(d.path().get(), config);
+      String path = configuration.substitute(d.path().get(), config);
       for (var m : mappings.entrySet()) {
         if (path.startsWith(m.getKey())) {
           path = m.getValue() + (m.getValue().endsWith("/") || path.length() == m.getKey().length()
@@ -348,14 +400,9 @@ final class RunImpl implements Run {
     if (out.stream().anyMatch(Diagnostic::isError)) {
       return out;
     }
-    PipelineGraph graph = pipeline.graph();
-    var files = pipeline.project.files();
-    Map<String, String> config = graph.configuration().values(Optional.empty(), Map.of());
-    DatasetLookup lookup = resolvedLookup(PipelineImpl.lookup(files, fabric.info().name()), files.root(), fabric.info().spec().settings(),
-        graph, config);
     List<GemSql> steps;
     try {
-      steps = SparkSqlCompiler.steps(graph, lookup, config, Map.of());
+      steps = steps(pipeline, fabric, Optional.empty(), Map.of()).steps();
     } catch (InvalidInputException e) {
       out.add(Diagnostic.error(null, e.location(), e.getMessage()));
       return out;
@@ -366,7 +413,7 @@ final class RunImpl implements Run {
         out.add(Diagnostic.warning(null, "fabric '" + fabric.info().name() + "'", "this fabric cannot analyse pipelines"));
         return out;
       }
-      PlanExecutor.Analysis a = executor.analyze(plan(graph.name(), steps, Interims.NONE, 0, true));
+      PlanExecutor.Analysis a = executor.analyze(plan(pipeline.info.name(), steps, Interims.NONE, 0, true));
       a.failure().ifPresent(f -> out.add(Diagnostic.error(f.gem(), f.field().orElse(null), f.message())));
     }
     return out;

@@ -46,6 +46,15 @@ public final class Configuration {
     this.selected = selected;
   }
 
+  /**
+   * A configuration of these fields and instances.
+   *
+   * @param selected the instance used when none is named
+   */
+  public static Configuration of(List<Field> fields, Map<String, Map<String, String>> instances, String selected) {
+    return new Configuration(fields, instances, Objects.requireNonNull(selected, "selected"));
+  }
+
   public static Configuration empty() {
     return new Configuration(List.of(), Map.of(), "default");
   }

@@ -193,6 +193,21 @@ public final class ProjectFiles {
     return root.resolve(pipelineKey(index(), name).orElse("pipelines/" + name)).resolve(WORKFLOW);
   }
 
+  /**
+   * The text of a pipeline's workflow file, without reading it as a graph; empty when the file is not on
+   * disk. {@link #readPipeline} of the same text gives the graph.
+   */
+  public Optional<String> workflowText(String name) {
+    Path file = workflowFile(name);
+    try {
+      return Optional.of(Files.readString(file, StandardCharsets.UTF_8));
+    } catch (java.nio.file.NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new ProphecyException("Cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+
   /** A pipeline's graph; empty when it is not on disk or its workflow file is not JSON ({@link #readPipeline} says why). */
   public Optional<PipelineGraph> pipeline(String name) {
     return readPipeline(name).graph();

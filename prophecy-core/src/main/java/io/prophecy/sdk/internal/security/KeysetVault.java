@@ -1,9 +1,12 @@
 package io.prophecy.sdk.internal.security;
 
 import com.google.crypto.tink.Aead;
+import com.google.crypto.tink.Configuration;
+import com.google.crypto.tink.Parameters;
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.TinkProtoKeysetFormat;
 import com.google.crypto.tink.aead.PredefinedAeadParameters;
+import io.prophecy.sdk.StoreException;
 import io.prophecy.sdk.VaultException;
 import io.prophecy.sdk.internal.store.Database;
 import io.prophecy.sdk.internal.store.Sql;
@@ -30,7 +33,6 @@ import org.slf4j.LoggerFactory;
 public final class KeysetVault implements Vault {
   private static final Logger log = LoggerFactory.getLogger(KeysetVault.class);
   private static final String KEYSET = "credentials";
-  private static final byte[] KEYSET_AD = "prophecy:vault-keyset:credentials".getBytes(StandardCharsets.UTF_8);
 
   private final Database db;
   private final Supplier<Aead> kekSupplier;
@@ -94,6 +96,44 @@ public final class KeysetVault implements Vault {
     return decrypt(raw, associatedData, what);
   }
 
+  /**
+   * A keyset of its own for another use than credentials (the code cache's streaming keys), kept like the
+   * vault's: a row of {@code vault_keysets} encrypted by the same key-encryption key, bound to its name
+   * by associated data. Made on first use; two processes making it at once end up with one keyset.
+   *
+   * @param name the keyset's name, not {@code credentials}
+   * @param parameters the key type to make when the store has none
+   * @param configuration the Tink configuration that parses and uses it
+   */
+  public KeysetHandle namedKeyset(String name, Parameters parameters, Configuration configuration) {
+    if (name.equals(KEYSET)) {
+      throw new IllegalArgumentException("the credentials keyset is the vault's own");
+    }
+    Optional<KeysetHandle> existing = db.read(c -> read(c, name, configuration));
+    if (existing.isPresent()) {
+      return existing.get();
+    }
+    try {
+      return db.write(c -> {
+        Optional<KeysetHandle> raced = read(c, name, configuration);
+        if (raced.isPresent()) {
+          return raced.get();
+        }
+        try {
+          KeysetHandle fresh = KeysetHandle.generateNew(parameters, configuration);
+          store(c, name, fresh, configuration, false);
+          log.info("Created the {} keyset, protected by the {}", name, kekDescription);
+          return fresh;
+        } catch (GeneralSecurityException e) {
+          throw new VaultException("Cannot create the " + name + " keyset: " + e.getMessage(), e);
+        }
+      });
+    } catch (StoreException e) {
+      // PostgreSQL: another process inserted the row after our read; theirs is the keyset
+      return db.read(c -> read(c, name, configuration)).orElseThrow(() -> e);
+    }
+  }
+
   @Override
   public int rotateKey() {
     int id =
@@ -107,7 +147,7 @@ public final class KeysetVault implements Vault {
                         .withRandomId()
                         .makePrimary());
                 KeysetHandle rotated = b.build();
-                store(c, rotated, true);
+                store(c, KEYSET, rotated, Tink.aead(), true);
                 keys = toKeys(rotated);
                 return rotated.getPrimary().getId();
               } catch (GeneralSecurityException e) {
@@ -224,7 +264,7 @@ public final class KeysetVault implements Vault {
     }
     try {
       KeysetHandle fresh = KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM, Tink.aead());
-      store(c, fresh, false);
+      store(c, KEYSET, fresh, Tink.aead(), false);
       log.info("Created the vault keyset, protected by the {}", kekDescription);
       return toKeys(fresh);
     } catch (GeneralSecurityException e) {
@@ -233,35 +273,53 @@ public final class KeysetVault implements Vault {
   }
 
   private Optional<Keys> read(Connection c) throws SQLException {
+    Optional<KeysetHandle> handle = read(c, KEYSET, Tink.aead());
+    if (handle.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(toKeys(handle.get()));
+    } catch (GeneralSecurityException e) {
+      throw new VaultException("The vault keyset holds no usable AEAD key: " + e.getMessage(), e);
+    }
+  }
+
+  /** The associated data binding a stored keyset to its name: a keyset copied to another row does not decrypt. */
+  private static byte[] keysetAd(String name) {
+    return ("prophecy:vault-keyset:" + name).getBytes(StandardCharsets.UTF_8);
+  }
+
+  private Optional<KeysetHandle> read(Connection c, String name, Configuration configuration) throws SQLException {
     Optional<String> text =
-        Sql.one(c, "SELECT keyset FROM vault_keysets WHERE name = ?", rs -> rs.getString(1), KEYSET);
+        Sql.one(c, "SELECT keyset FROM vault_keysets WHERE name = ?", rs -> rs.getString(1), name);
     if (text.isEmpty()) {
       return Optional.empty();
     }
     try {
-      KeysetHandle handle =
-          TinkProtoKeysetFormat.parseEncryptedKeyset(Base64.getDecoder().decode(text.get()), kek(), KEYSET_AD, Tink.aead());
-      return Optional.of(toKeys(handle));
+      return Optional.of(TinkProtoKeysetFormat.parseEncryptedKeyset(Base64.getDecoder().decode(text.get()), kek(),
+          keysetAd(name), configuration));
     } catch (GeneralSecurityException e) {
       throw new VaultException(
-          "The vault keyset in the metadata store cannot be decrypted with the " + kekDescription
+          "The vault keyset '" + name + "' in the metadata store cannot be decrypted with the " + kekDescription
               + ". Every process sharing this store needs the same key: restore the key, or point"
               + " the SDK at the key provider the store was made with",
           e);
     }
   }
 
-  private void store(Connection c, KeysetHandle handle, boolean replace) throws SQLException {
+  private void store(Connection c, String name, KeysetHandle handle, Configuration configuration, boolean replace)
+      throws SQLException {
     try {
-      String text =
-          Base64.getEncoder().encodeToString(TinkProtoKeysetFormat.serializeEncryptedKeyset(handle, kek(), KEYSET_AD, Tink.aead()));
+      String text = Base64.getEncoder().encodeToString(
+          TinkProtoKeysetFormat.serializeEncryptedKeyset(handle, kek(), keysetAd(name), configuration));
       if (replace) {
-        Sql.update(c, "UPDATE vault_keysets SET keyset = ?, updated_at = ? WHERE name = ?", text, clock.millis(), KEYSET);
+        Sql.update(c, "UPDATE vault_keysets SET keyset = ?, updated_at = ? WHERE name = ?", text, clock.millis(), name);
       } else {
-        Sql.update(c, "INSERT INTO vault_keysets (name, keyset, updated_at) VALUES (?, ?, ?)", KEYSET, text, clock.millis());
+        Sql.update(c, "INSERT INTO vault_keysets (name, keyset, updated_at) VALUES (?, ?, ?)", name, text, clock.millis());
       }
     } catch (GeneralSecurityException e) {
-      throw new VaultException("Cannot encrypt the vault keyset with the " + kekDescription + ": " + e.getMessage(), e);
+      throw new VaultException("Cannot encrypt the vault keyset '" + name + "' with the " + kekDescription + ": "
+          + e.getMessage(), e);
     }
   }
 
