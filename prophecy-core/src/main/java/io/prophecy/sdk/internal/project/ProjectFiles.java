@@ -138,12 +138,53 @@ public final class ProjectFiles {
   public ObjectNode index() {
     Path file = root.resolve(INDEX);
     try {
-      return parseIndex(Files.readString(file, StandardCharsets.UTF_8), file);
+      String text = Files.readString(file, StandardCharsets.UTF_8);
+      return PARSED.parse(file, text).deepCopy();
     } catch (IOException e) {
       if (!Files.exists(file)) {
         throw new InvalidInputException(file.toString(), "is missing: a Prophecy project folder has a " + INDEX);
       }
       throw new ProphecyException("Cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The indexes read last, by file, with the text they were read from. Reading every pipeline of a large
+   * project reads the index once per pipeline; the file is still read each time (so a change made by
+   * another process or a Git checkout is seen at once), but unchanged text is not parsed again.
+   */
+  private static final ParsedIndexes PARSED = new ParsedIndexes(32);
+
+  static final class ParsedIndexes {
+    private record Parsed(String text, ObjectNode index) {}
+
+    private final Map<Path, Parsed> byFile;
+
+    ParsedIndexes(int files) {
+      this.byFile = new LinkedHashMap<>(16, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Path, Parsed> eldest) {
+          return size() > files;
+        }
+      };
+    }
+
+    /** The parsed index of this text; the node returned is shared: copy it before handing it out. */
+    ObjectNode parse(Path file, String text) {
+      Path key = file.toAbsolutePath().normalize();
+      synchronized (byFile) {
+        Parsed p = byFile.get(key);
+        if (p != null && p.text().equals(text)) {
+          return p.index();
+        }
+      }
+      ObjectNode index = parseIndex(text, file);
+      synchronized (byFile) {
+        byFile.put(key, new Parsed(text, index));
+      }
+      return index;
     }
   }
 

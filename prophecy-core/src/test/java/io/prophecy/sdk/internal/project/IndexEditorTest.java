@@ -172,6 +172,26 @@ class IndexEditorTest {
     assertThat(Files.readString(root.resolve("pbt_project.yml"))).isEqualTo(after);
   }
 
+  @Test
+  void theIndexReadAgainIsAFreshCopyAndFollowsEveryChangeToTheFile() throws Exception {
+    Path root = tmp.resolve("reread");
+    Files.createDirectories(root);
+    Files.writeString(root.resolve("pbt_project.yml"), HAND_WRITTEN);
+    ProjectFiles files = new ProjectFiles(root, tmp.resolve("reread.lock"), Clock.systemUTC());
+    ObjectNode first = files.index();
+    assertThat((JsonNode) first).isEqualTo(tree(HAND_WRITTEN));
+    first.put("version", "changed by the caller");
+    ObjectNode second = new ProjectFiles(root, tmp.resolve("reread.lock"), Clock.systemUTC()).index();
+    assertThat(second).isNotSameAs(first);
+    assertThat((JsonNode) second).isEqualTo(tree(HAND_WRITTEN));
+    // a change made outside the SDK (an editor, a Git checkout) is seen by the next read
+    Files.writeString(root.resolve("pbt_project.yml"), HAND_WRITTEN.replace("\"0.3.1\"", "0.9.0"));
+    assertThat(files.index().path("version").asText()).isEqualTo("0.9.0");
+    Files.writeString(root.resolve("pbt_project.yml"), "- not\n- a map\n");
+    org.assertj.core.api.Assertions.assertThatThrownBy(files::index)
+        .isInstanceOf(io.prophecy.sdk.InvalidInputException.class).hasMessageContaining("pbt_project.yml");
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"", "plain text", "2024-06-01 12:00:00", "2024-06-01", "12654", "0.1", "0.0.1", "1e3", "true", "Yes", "y", "N", "on",
       "no", "null", "~", "a: b", "a:b", "ends:", "#hash", "a #b", "a#b", "- item", "-1", "?", "key: 'x'", "'quoted'", "\"dq\"",
