@@ -6,10 +6,12 @@
 #
 #   scripts/bench-git.sh                                   # GitPushBenchmark with its annotations
 #   scripts/bench-git.sh GitPushBenchmark -f 1 -wi 2 -i 5  # any JMH arguments; the first picks the benchmarks
-#   BENCH_JVM_ARGS='-XX:StartFlightRecording=filename=/tmp/push.jfr' scripts/bench-git.sh ...
+#   BENCH_JVM_ARGS='-XX:StartFlightRecording=filename=/tmp/push.jfr' scripts/bench-git.sh ...   # JVM options of the forks
+#   BENCH_JAVA_OPTS=-Djmh.ignoreLock=true scripts/bench-git.sh ...   # options of JMH's own JVM (another JMH holds its lock)
 #
 # The forks get -Dprophecy.bench.git.url, .user, .tokenFile and .root through JMH's -jvmArgsAppend
-# (plus BENCH_JVM_ARGS, since JMH takes one -jvmArgsAppend); the host JVM gets them too, for -f 0. The
+# (plus BENCH_JVM_ARGS, since JMH takes one -jvmArgsAppend); the host JVM gets them too, for -f 0 (JMH
+# also hands its own JVM's options to the forks, so they appear twice in its "VM options"). The
 # token is in a file only the caller can read: JMH prints each fork's JVM options, so the token is not
 # one of them. Needs nginx, fcgiwrap, git and openssl (scripts/test.sh installs them) and the built jar:
 #   mvn -o -q -pl prophecy-benchmarks -am package -DskipTests
@@ -43,4 +45,5 @@ props=(-Dprophecy.bench.git.url="http://127.0.0.1:$git_port/" -Dprophecy.bench.g
 
 [ $# -gt 0 ] || set -- GitPushBenchmark
 # Not exec: the EXIT trap stops the server when JMH is done.
-java "${props[@]}" -jar "$jar" "$@" -jvmArgsAppend "${props[*]}${BENCH_JVM_ARGS:+ $BENCH_JVM_ARGS}"
+# shellcheck disable=SC2086
+java ${BENCH_JAVA_OPTS:-} "${props[@]}" -jar "$jar" "$@" -jvmArgsAppend "${props[*]}${BENCH_JVM_ARGS:+ $BENCH_JVM_ARGS}"
