@@ -1,13 +1,19 @@
 package io.prophecy.sdk.benchmarks;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.prophecy.sdk.Pipeline;
 import io.prophecy.sdk.Project;
 import io.prophecy.sdk.Prophecy;
 import io.prophecy.sdk.Team;
+import io.prophecy.sdk.pipeline.PipelineGraph;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -33,7 +39,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * the folder is a Git working copy with its history, as a checked-out Prophecy repository is. Each call
  * opens it under a new name (a team's project names are unique; the registry grows by one row per call).
  * {@link #openAndList} lists the pipelines (the index); {@link #openAndReadAll} also reads every
- * pipeline's graph from its workflow JSON, as a tool that shows the whole project does.
+ * pipeline's graph from its workflow JSON, as a tool that shows the whole project does; {@link
+ * #plainReadAll} does that reading without the SDK, each file parsed once.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -44,6 +51,9 @@ import org.openjdk.jmh.annotations.Warmup;
 public class ProjectOpenBenchmark {
   @Param({"1000"})
   public int pipelines;
+
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private Path home;
   private Prophecy prophecy;
@@ -63,9 +73,10 @@ public class ProjectOpenBenchmark {
     folder = project.workingCopy();
     int listed = openAndList().size();
     int gems = openAndReadAll();
-    if (listed != pipelines || gems != pipelines * 6) {
-      throw new IllegalStateException("Opened " + listed + " pipelines of " + gems + " gems, expected " + pipelines
-          + " of " + pipelines * 6);
+    int plainGems = plainReadAll();
+    if (listed != pipelines || gems != pipelines * 6 || plainGems != gems) {
+      throw new IllegalStateException("Opened " + listed + " pipelines of " + gems + " gems (read plainly: " + plainGems
+          + "), expected " + pipelines + " of " + pipelines * 6);
     }
   }
 
@@ -82,6 +93,23 @@ public class ProjectOpenBenchmark {
   public List<Pipeline> openAndList() {
     Project p = team.projects().open("opened-" + (++opened), folder);
     return p.pipelines().list();
+  }
+
+  /**
+   * The floor of {@link #openAndReadAll}'s file work, without the SDK: {@code pbt_project.yml} parsed
+   * once (Jackson's YAML, as the SDK reads it), then each listed pipeline's workflow JSON parsed and
+   * turned into its graph with {@code PipelineGraph.fromWorkflow}; the gem count.
+   */
+  @Benchmark
+  public int plainReadAll() throws IOException {
+    JsonNode index = YAML.readTree(folder.resolve("pbt_project.yml").toFile());
+    int gems = 0;
+    for (Iterator<Map.Entry<String, JsonNode>> it = index.path("pipelines").fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> entry = it.next();
+      JsonNode workflow = JSON.readTree(folder.resolve(entry.getKey()).resolve("code/.prophecy/workflow.latest.json").toFile());
+      gems += PipelineGraph.fromWorkflow(entry.getValue().path("name").asText(), workflow).gems().size();
+    }
+    return gems;
   }
 
   /** Opens the working copy as a project, lists its pipelines and reads every one's graph; the gem count. */
