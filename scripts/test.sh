@@ -54,7 +54,6 @@ as_pg_owner() {
   if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
-
 start_postgres() {
   pg_port=${PROPHECY_TEST_PG_PORT:-55432}
   while port_in_use "$pg_port"; do pg_port=$((pg_port + 1)); done
