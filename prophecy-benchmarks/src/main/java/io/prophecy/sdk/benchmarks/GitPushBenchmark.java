@@ -38,12 +38,13 @@ import org.openjdk.jmh.annotations.Warmup;
  * ({@link BigProject}: {@code pipelines} pipelines of six gems, their workflow JSON and generated
  * PySpark code), with a fresh empty bare repository on the server as its remote, and commits and pushes
  * it with the SDK: the remote then holds the project's previous state, as a team's repository does.
- * Before each invocation, {@code @Setup(Level.Invocation)} changes every pipeline
- * ({@link BigProject#edit}: one expression, in the workflow JSON and the generated code, so two new
- * files in each pipeline's folder, 2,000 of the project's 17,000). Only the commit and the push are measured: the mode is
- * {@code SingleShotTime}, which times the one call of the benchmark method per iteration and none of
- * the set-up or tear-down around it. After each invocation the tear-down checks that the server's
- * {@code main} is the local {@code HEAD} and that the commit changed every pipeline's workflow file.
+ * Before each invocation, {@code @Setup(Level.Invocation)} changes every pipeline ({@link
+ * BigProject#edit}: one expression, in the workflow JSON and in the generated code, so two changed files
+ * in each pipeline's folder, 2,000 of the project's 17,023). Only the commit and the push are measured:
+ * the mode is {@code SingleShotTime}, which times the one call of the benchmark method per iteration and
+ * none of the set-up or tear-down around it. After each invocation the tear-down fails the run unless
+ * the server's {@code main} is the local {@code HEAD}, the commit changed both edited files of every
+ * pipeline, and nothing is left uncommitted.
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
