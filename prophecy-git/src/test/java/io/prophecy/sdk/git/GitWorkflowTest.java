@@ -81,7 +81,7 @@ class GitWorkflowTest {
   }
 
   @Test
-  void statusAndCommitSpeakOfPipelinesDatasetsAndJobs() {
+  void statusAndCommitSpeakOfPipelinesDatasetsAndJobs() throws Exception {
     Project shop = team.projects().create("shop");
     ProjectGit git = shop.git();
     shop.datasets().create(csv("orders"));
@@ -108,9 +108,24 @@ class GitWorkflowTest {
     git.commit("Drop daily");
     assertThatThrownBy(() -> git.commit("Nothing")).isInstanceOf(ConflictException.class)
         .hasMessageContaining("Nothing to commit");
+    // what .gitignore names stays out of a commit; the .gitignore itself and new folders go in
+    java.nio.file.Files.writeString(shop.workingCopy().resolve(".gitignore"), "*.tmp\n");
+    java.nio.file.Files.writeString(shop.workingCopy().resolve("notes.tmp"), "scratch");
+    java.nio.file.Files.createDirectories(shop.workingCopy().resolve("docs/more"));
+    java.nio.file.Files.writeString(shop.workingCopy().resolve("docs/more/README.md"), "# shop");
+    git.commit("Ignore scratch files");
+    try (org.eclipse.jgit.api.Git jgit = org.eclipse.jgit.api.Git.open(shop.workingCopy().toFile())) {
+      var index = jgit.getRepository().readDirCache();
+      assertThat(index.findEntry("notes.tmp")).isNegative();
+      assertThat(index.findEntry(".gitignore")).isNotNegative();
+      assertThat(index.findEntry("docs/more/README.md")).isNotNegative();
+      assertThat(index.findEntry("pipelines/daily/code/.prophecy/workflow.latest.json")).isNegative();
+    }
+    assertThat(git.status().isEmpty()).isTrue();
     assertThat(prophecy.auditLog(20)).filteredOn(e -> e.action().equals("git.commit"))
         .extracting(AuditEvent::outcome)
-        .containsExactly(AuditEvent.Outcome.FAILED, AuditEvent.Outcome.SUCCESS, AuditEvent.Outcome.SUCCESS);
+        .containsExactly(AuditEvent.Outcome.SUCCESS, AuditEvent.Outcome.FAILED, AuditEvent.Outcome.SUCCESS,
+            AuditEvent.Outcome.SUCCESS);
   }
 
   @Test

@@ -23,12 +23,14 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Consumer;
+import org.eclipse.jgit.api.AddCommand;
 import org.eclipse.jgit.api.CreateBranchCommand;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.MergeCommand;
 import org.eclipse.jgit.api.MergeResult;
 import org.eclipse.jgit.api.PushCommand;
 import org.eclipse.jgit.api.ResetCommand;
+import org.eclipse.jgit.api.RmCommand;
 import org.eclipse.jgit.api.Status;
 import org.eclipse.jgit.api.errors.CheckoutConflictException;
 import org.eclipse.jgit.api.errors.GitAPIException;
@@ -219,11 +221,25 @@ public final class JGitWorkingCopy implements WorkingCopy {
   @Override
   public Commit commit(String message, CodeAuthor author) {
     try {
-      git.add().addFilepattern(".").call();
-      git.add().addFilepattern(".").setUpdate(true).call();
-      Status staged = git.status().call();
-      if (staged.getAdded().isEmpty() && staged.getChanged().isEmpty() && staged.getRemoved().isEmpty()) {
+      // one walk of the working tree finds what changed; only those paths are staged (adding "." and then
+      // updating "." walked every file of the project twice more)
+      Status now = git.status().call();
+      Set<String> write = new TreeSet<>(now.getUntracked());
+      write.addAll(now.getModified());
+      Set<String> gone = new TreeSet<>(now.getMissing());
+      if (write.isEmpty() && gone.isEmpty() && now.getAdded().isEmpty() && now.getChanged().isEmpty()
+          && now.getRemoved().isEmpty()) {
         throw new ConflictException("Nothing to commit in " + root + ": no file changed since the last commit");
+      }
+      if (!write.isEmpty()) {
+        AddCommand add = git.add();
+        write.forEach(add::addFilepattern);
+        add.call();
+      }
+      if (!gone.isEmpty()) {
+        RmCommand rm = git.rm().setCached(true);
+        gone.forEach(rm::addFilepattern);
+        rm.call();
       }
       PersonIdent who = ident(author);
       RevCommit c = git.commit().setMessage(message).setAuthor(who).setCommitter(who).setSign(false).call();
