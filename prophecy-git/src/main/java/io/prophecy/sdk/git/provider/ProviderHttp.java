@@ -194,12 +194,31 @@ final class ProviderHttp implements AutoCloseable {
       }
       throw mapError(request, resp, text, operation);
     } catch (InterruptedIOException e) {
+      if (Thread.currentThread().isInterrupted()) {
+        throw interrupted(what, operation, e);
+      }
       throw new ConnectorException(kind.id(), kind.displayName() + " at " + host + " did not answer " + what + " ("
           + operation + ") in time: " + describeTimeout(e) + ". Try again, or raise the timeouts in ClientOptions.", e);
     } catch (IOException e) {
       throw new ConnectorException(kind.id(), kind.displayName() + " at " + host + " could not be reached for " + what
           + " (" + operation + "): " + scrub(String.valueOf(e.getMessage())) + ". Check the base URL and the network.", e);
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      // OkHttp (Kotlin) can let a checked InterruptedException out of execute() on an interrupted thread
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+        throw interrupted(what, operation, e);
+      }
+      throw new ConnectorException(kind.id(), kind.displayName() + " at " + host + ": " + what + " (" + operation
+          + ") failed: " + scrub(String.valueOf(e.getMessage())), e);
     }
+  }
+
+  /** The calling thread was interrupted: the call stopped; the thread's interrupt flag stays set. */
+  private ConnectorException interrupted(String what, String operation, Exception cause) {
+    return new ConnectorException(kind.id(), kind.displayName() + " at " + host + ": " + what + " (" + operation
+        + ") was interrupted; the thread's interrupt flag is kept", cause);
   }
 
   private String describeTimeout(IOException e) {

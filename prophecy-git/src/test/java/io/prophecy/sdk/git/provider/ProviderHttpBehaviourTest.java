@@ -230,6 +230,23 @@ class ProviderHttpBehaviourTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("providers")
+  void aCallOnAnInterruptedThreadSaysSoAndKeepsTheInterrupt(Fixture f) {
+    mock.enqueue(200, f.whoamiBody(), f.whoamiHeaders());
+    try (ProviderClient client = client(f)) {
+      Thread.currentThread().interrupt();
+      try {
+        assertThatThrownBy(client::whoami).isInstanceOf(ConnectorException.class)
+            .hasMessageContaining("was interrupted").hasMessageNotContaining(TOKEN)
+            .hasMessageNotContaining("did not answer");
+        assertThat(Thread.currentThread().isInterrupted()).isTrue();
+      } finally {
+        Thread.interrupted();
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("providers")
   void aSlowAnswerIsATimeoutNamingTheTimeout(Fixture f) {
     mock.enqueueSlow(Duration.ofSeconds(3), f.whoamiBody());
     try (ProviderClient client = client(f)) {
