@@ -22,7 +22,7 @@ import java.util.Optional;
  * git.createBranch("daily-revenue");
  * git.checkout("daily-revenue");
  * // ... edit pipelines and datasets ...
- * System.out.println(git.status().pipelines());   // [ADDED daily_revenue]
+ * List<ProjectChanges.EntityChange> changed = git.status().pipelines();   // [ADDED daily_revenue]
  * git.commit("Daily revenue by country");
  * git.push();
  * }</pre>

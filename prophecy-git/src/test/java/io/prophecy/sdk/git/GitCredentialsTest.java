@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
 
 /** Each user's Git tokens per host: stored encrypted, used for that user only, never shown. */
 class GitCredentialsTest {
-  private static final String TOKEN = "ghp_credentialsTEST_5f3e2d1c0b";
+  private static final String TOKEN = "test-token-" + java.util.UUID.randomUUID();
 
   @TempDir Path tmp;
   private GitHttpServer server;

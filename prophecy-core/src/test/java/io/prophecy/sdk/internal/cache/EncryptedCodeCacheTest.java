@@ -236,6 +236,7 @@ class EncryptedCodeCacheTest {
 
     // deleted over and over while 4 threads put and get: never an exception, never a wrong entry
     ExecutorService pool = Executors.newFixedThreadPool(4);
+    java.util.concurrent.atomic.AtomicInteger operations = new java.util.concurrent.atomic.AtomicInteger();
     try {
       List<Future<Integer>> work = new ArrayList<>();
       for (int t = 0; t < 4; t++) {
@@ -243,6 +244,7 @@ class EncryptedCodeCacheTest {
         work.add(pool.submit(() -> {
           int hits = 0;
           for (int i = 0; i < 200; i++) {
+            operations.incrementAndGet();
             String k = "k" + (i % 10);
             byte[] expected = (k + "-content-").repeat(100).getBytes(StandardCharsets.UTF_8);
             if ((i + id) % 2 == 0) {
@@ -258,9 +260,13 @@ class EncryptedCodeCacheTest {
           return hits;
         }));
       }
-      for (int i = 0; i < 30; i++) {
+      for (int i = 0; i < 30 && !work.stream().allMatch(Future::isDone); i++) {
         deleteTree(home.resolve("cache"));
-        Thread.sleep(2);
+        // the next deletion waits until the workers have done something with the cache since this one
+        int seen = operations.get();
+        while (operations.get() == seen && !work.stream().allMatch(Future::isDone)) {
+          Thread.onSpinWait();
+        }
       }
       for (Future<Integer> f : work) {
         f.get(60, TimeUnit.SECONDS);
