@@ -26,6 +26,20 @@ public interface Clusters {
   /** Creates a cluster and returns its id at once; Databricks starts it (use {@link #awaitRunning}). */
   String create(ClusterSpec spec);
 
+  /**
+   * Creates a cluster of one of the fabric's job-size presets (the fabric setting {@value
+   * DatabricksFabricProvider#JOB_SIZES}) and returns its id at once. A preset that sets no
+   * {@code autotermination_minutes} gets {@value ClusterSpec#DEFAULT_AUTOTERMINATION_MINUTES}.
+   *
+   * <pre>{@code
+   * String id = connection.clusters().createFromPreset("small", "alice-dev");
+   * }</pre>
+   *
+   * @throws io.prophecy.sdk.InvalidInputException when the fabric has no preset of that name (the message
+   *     lists those it has) or the cluster name is blank
+   */
+  String createFromPreset(String preset, String clusterName);
+
   /** Asks Databricks to start a terminated cluster; returns without waiting. */
   void start(String clusterId);
 

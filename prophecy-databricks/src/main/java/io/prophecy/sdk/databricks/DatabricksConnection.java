@@ -13,6 +13,10 @@ public interface DatabricksConnection extends FabricConnection {
   /** The workspace's clusters. */
   Clusters clusters();
 
+  /** The workspace's Jobs (API 2.1). */
+  @Override
+  DatabricksScheduler scheduler();
+
   /**
    * Opens a session as {@link #openSession(SessionOptions)} does, telling the listener how the cluster
    * comes up. The session runs on the cluster named by the session conf {@value

@@ -52,6 +52,8 @@ public final class DatabricksFabricProvider implements FabricProvider {
   public static final String MAX_RETRIES = "maxRetries";
   /** Setting: the longest wait before a retry that the SDK accepts, in seconds. */
   public static final String MAX_RETRY_WAIT_SECONDS = "maxRetryWaitSeconds";
+  /** Setting: job-size presets, a JSON object from preset name to cluster fields (see {@link JobSizes}). */
+  public static final String JOB_SIZES = "jobSizes";
   /** Credential field: a personal access token. */
   public static final String TOKEN = "token";
 
@@ -74,9 +76,13 @@ public final class DatabricksFabricProvider implements FabricProvider {
               + " cluster that is not ready"))
       .addSettings(Setting.optional(MAX_RETRY_WAIT_SECONDS, SettingType.INTEGER, "60",
           "The longest wait before a retry; a Retry-After asking for more is not retried"))
+      .addSettings(Setting.optional(JOB_SIZES, SettingType.STRING, null,
+          "Job-size presets: a JSON object from preset name to cluster fields (spark_version, node_type_id,"
+              + " num_workers or autoscale, spark_conf ...), used for the clusters of jobs and by"
+              + " clusters().createFromPreset"))
       .addCredentials(Setting.secret(TOKEN, "A Databricks personal access token (dapi...)"))
       .addCapabilities(Capability.INTERACTIVE_SQL, Capability.INTERACTIVE_PYTHON, Capability.INTERACTIVE_SCALA,
-          Capability.CLUSTERS)
+          Capability.CLUSTERS, Capability.JOBS)
       .build();
 
   /** Needed by {@link java.util.ServiceLoader}. */

@@ -65,7 +65,7 @@ class DatabricksFabricProviderTest {
     assertThat(d.displayName()).isEqualTo("Databricks");
     assertThat(d.settings()).extracting(Setting::name).containsExactly("workspaceUrl", "clusterId",
         "connectTimeoutSeconds", "readTimeoutSeconds", "clusterStartTimeoutSeconds", "maxRetries",
-        "maxRetryWaitSeconds");
+        "maxRetryWaitSeconds", "jobSizes");
     assertThat(d.setting("workspaceUrl").orElseThrow().required()).isTrue();
     assertThat(d.setting("clusterId").orElseThrow().required()).isFalse();
     assertThat(d.setting("readTimeoutSeconds").orElseThrow().defaultValue()).contains("60");
@@ -74,7 +74,7 @@ class DatabricksFabricProviderTest {
     assertThat(token.secret()).isTrue();
     assertThat(token.required()).isTrue();
     assertThat(d.capabilities()).containsExactlyInAnyOrder(Capability.INTERACTIVE_SQL, Capability.INTERACTIVE_PYTHON,
-        Capability.INTERACTIVE_SCALA, Capability.CLUSTERS);
+        Capability.INTERACTIVE_SCALA, Capability.CLUSTERS, Capability.JOBS);
   }
 
   @Test

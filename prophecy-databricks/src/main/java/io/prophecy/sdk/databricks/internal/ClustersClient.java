@@ -10,6 +10,7 @@ import io.prophecy.sdk.databricks.ClusterSpec;
 import io.prophecy.sdk.databricks.ClusterState;
 import io.prophecy.sdk.databricks.Clusters;
 import io.prophecy.sdk.databricks.DatabricksFabricProvider;
+import io.prophecy.sdk.databricks.JobSizes;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,11 +33,17 @@ public final class ClustersClient implements Clusters {
   private final DatabricksHttp http;
   private final Platform.Sleeper sleeper;
   private final Clock clock;
+  private final JobSizes presets;
 
   public ClustersClient(DatabricksHttp http, Platform.Sleeper sleeper, Clock clock) {
+    this(http, sleeper, clock, JobSizes.none());
+  }
+
+  public ClustersClient(DatabricksHttp http, Platform.Sleeper sleeper, Clock clock, JobSizes presets) {
     this.http = http;
     this.sleeper = sleeper;
     this.clock = clock;
+    this.presets = presets;
   }
 
   @Override
@@ -74,14 +81,34 @@ public final class ClustersClient implements Clusters {
       ObjectNode conf = body.putObject("spark_conf");
       new java.util.TreeMap<>(spec.sparkConf()).forEach(conf::put);
     }
-    JsonNode answer = http.post("/api/2.0/clusters/create", body, "create cluster " + spec.name(),
+    return create(spec.name(), body);
+  }
+
+  @Override
+  public String createFromPreset(String preset, String clusterName) {
+    Objects.requireNonNull(preset, "preset");
+    if (clusterName == null || clusterName.isBlank()) {
+      throw new io.prophecy.sdk.InvalidInputException("clusterName", "no cluster name given; name the cluster,"
+          + " such as alice-dev");
+    }
+    ObjectNode fields = presets.cluster(preset, "preset");
+    ObjectNode body = DatabricksHttp.object().put("cluster_name", clusterName);
+    body.setAll(fields);
+    if (!body.has("autotermination_minutes")) {
+      body.put("autotermination_minutes", ClusterSpec.DEFAULT_AUTOTERMINATION_MINUTES);
+    }
+    return create(clusterName, body);
+  }
+
+  private String create(String name, ObjectNode body) {
+    JsonNode answer = http.post("/api/2.0/clusters/create", body, "create cluster " + name,
         DatabricksHttp.Repeat.NOT_SAFE);
     String id = answer.path("cluster_id").asText("");
     if (id.isEmpty()) {
       throw new ConnectorException(DatabricksFabricProvider.KIND, "Databricks at " + http.workspace().host()
-          + " created cluster " + spec.name() + " but gave no cluster_id; look for it in the workspace");
+          + " created cluster " + name + " but gave no cluster_id; look for it in the workspace");
     }
-    LOG.info("databricks: created cluster {} ({})", spec.name(), id);
+    LOG.info("databricks: created cluster {} ({})", name, id);
     return id;
   }
 

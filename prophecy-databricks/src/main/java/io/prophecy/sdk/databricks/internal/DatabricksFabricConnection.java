@@ -6,6 +6,7 @@ import io.prophecy.sdk.databricks.ClusterListener;
 import io.prophecy.sdk.databricks.Clusters;
 import io.prophecy.sdk.databricks.DatabricksConnection;
 import io.prophecy.sdk.databricks.DatabricksFabricProvider;
+import io.prophecy.sdk.databricks.DatabricksScheduler;
 import io.prophecy.sdk.spi.Capability;
 import io.prophecy.sdk.spi.ConnectorContext;
 import io.prophecy.sdk.spi.ExecutionSession;
@@ -28,12 +29,13 @@ import org.slf4j.LoggerFactory;
 public final class DatabricksFabricConnection implements DatabricksConnection {
   private static final Logger LOG = LoggerFactory.getLogger(DatabricksFabricConnection.class);
   private static final Set<Capability> CAPABILITIES = Set.of(Capability.INTERACTIVE_SQL,
-      Capability.INTERACTIVE_PYTHON, Capability.INTERACTIVE_SCALA, Capability.CLUSTERS);
+      Capability.INTERACTIVE_PYTHON, Capability.INTERACTIVE_SCALA, Capability.CLUSTERS, Capability.JOBS);
 
   private final DatabricksSettings settings;
   private final DatabricksHttp http;
   private final ClustersClient clusters;
   private final CommandClient commands;
+  private final JobsClient jobs;
   private final ContextRegistry registry;
   private final Platform platform;
   private final Clock clock;
@@ -46,7 +48,8 @@ public final class DatabricksFabricConnection implements DatabricksConnection {
     this.platform = platform;
     this.clock = context.clock();
     this.http = new DatabricksHttp(settings, auth, context.userAgent(), platform.sleeper(), clock);
-    this.clusters = new ClustersClient(http, platform.sleeper(), clock);
+    this.clusters = new ClustersClient(http, platform.sleeper(), clock, settings.jobSizes());
+    this.jobs = new JobsClient(http, settings.jobSizes());
     this.commands = new CommandClient(http);
     this.registry = new ContextRegistry(commands, platform.shutdownHooks());
   }
@@ -71,6 +74,13 @@ public final class DatabricksFabricConnection implements DatabricksConnection {
   public Clusters clusters() {
     checkOpen();
     return clusters;
+  }
+
+  /** The workspace's Jobs API 2.1. */
+  @Override
+  public DatabricksScheduler scheduler() {
+    checkOpen();
+    return jobs;
   }
 
   /** Opens a session, logging the cluster's progress. */

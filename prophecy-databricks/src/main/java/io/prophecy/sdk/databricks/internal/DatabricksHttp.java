@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
  *   <li>HTTP 429, on every call: Databricks refused it before doing anything;
  *   <li>a "cluster not ready" answer ({@code ClusterNotReadyException}), on every call: nothing was done;
  *   <li>HTTP 503 and a connection lost after the request may have been sent, only on calls that are
- *       {@link Repeat#SAFE} to repeat (reads, start, cancel, destroy);
+ *       {@link Repeat#SAFE} to repeat (reads, start, cancel, destroy, and a POST carrying an
+ *       {@code idempotency_token});
  *   <li>a connection that could not be opened ({@link ConnectException}), on every call: nothing was sent.
  * </ul>
  *
@@ -142,15 +143,34 @@ public final class DatabricksHttp implements AutoCloseable {
         .build());
   }
 
-  /** A POST of a JSON body. */
+  /**
+   * A POST of a JSON body. A body carrying an {@code idempotency_token} (Jobs {@code run-now} and
+   * {@code runs/submit}) is {@link Repeat#SAFE} to repeat whatever {@code repeat} says: Databricks starts
+   * no second run for a token it has seen.
+   */
   public JsonNode post(String path, JsonNode body, String operation, Repeat repeat) {
+    return send("POST", path, body, operation, hasIdempotencyToken(body) ? Repeat.SAFE : repeat);
+  }
+
+  /** A PATCH of a JSON body (such as {@code /api/2.0/permissions/...}). */
+  public JsonNode patch(String path, JsonNode body, String operation, Repeat repeat) {
+    return send("PATCH", path, body, operation, repeat);
+  }
+
+  /** Whether a body carries a non-empty {@code idempotency_token}, which makes repeating it safe. */
+  static boolean hasIdempotencyToken(JsonNode body) {
+    JsonNode token = body == null ? null : body.get("idempotency_token");
+    return token != null && token.isTextual() && !token.asText().isBlank();
+  }
+
+  private JsonNode send(String method, String path, JsonNode body, String operation, Repeat repeat) {
     String text;
     try {
       text = JSON.writeValueAsString(body);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write the body of " + operation, e);
     }
-    return execute(new Request.Builder().url(url(path).build()).post(RequestBody.create(text, JSON_TYPE))
+    return execute(new Request.Builder().url(url(path).build()).method(method, RequestBody.create(text, JSON_TYPE))
         .tag(Call.class, new Call(operation, repeat)).build());
   }
 

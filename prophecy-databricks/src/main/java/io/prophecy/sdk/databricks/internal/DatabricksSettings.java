@@ -3,12 +3,14 @@ package io.prophecy.sdk.databricks.internal;
 import static io.prophecy.sdk.databricks.DatabricksFabricProvider.CLUSTER_ID;
 import static io.prophecy.sdk.databricks.DatabricksFabricProvider.CLUSTER_START_TIMEOUT_SECONDS;
 import static io.prophecy.sdk.databricks.DatabricksFabricProvider.CONNECT_TIMEOUT_SECONDS;
+import static io.prophecy.sdk.databricks.DatabricksFabricProvider.JOB_SIZES;
 import static io.prophecy.sdk.databricks.DatabricksFabricProvider.MAX_RETRIES;
 import static io.prophecy.sdk.databricks.DatabricksFabricProvider.MAX_RETRY_WAIT_SECONDS;
 import static io.prophecy.sdk.databricks.DatabricksFabricProvider.READ_TIMEOUT_SECONDS;
 import static io.prophecy.sdk.databricks.DatabricksFabricProvider.WORKSPACE_URL;
 
 import io.prophecy.sdk.InvalidInputException;
+import io.prophecy.sdk.databricks.JobSizes;
 import io.prophecy.sdk.spi.FabricConfig;
 import java.time.Duration;
 import java.util.Objects;
@@ -25,20 +27,22 @@ import okhttp3.HttpUrl;
  * @param clusterStartTimeout the wait for a cluster to run and a context to be ready
  * @param maxRetries retries of a call that is safe to repeat
  * @param maxRetryWait the longest wait before a retry
+ * @param jobSizes the job-size presets (fabric setting {@code jobSizes})
  */
 public record DatabricksSettings(HttpUrl workspace, Optional<String> clusterId, Duration connectTimeout,
-    Duration readTimeout, Duration clusterStartTimeout, int maxRetries, Duration maxRetryWait) {
+    Duration readTimeout, Duration clusterStartTimeout, int maxRetries, Duration maxRetryWait, JobSizes jobSizes) {
   static final String FIELD = "fabric.settings.";
 
   public DatabricksSettings {
     Objects.requireNonNull(workspace, "workspace");
     Objects.requireNonNull(clusterId, "clusterId");
+    Objects.requireNonNull(jobSizes, "jobSizes");
   }
 
   /** Defaults for everything but the workspace, as the descriptor gives them. */
   public static DatabricksSettings defaults(HttpUrl workspace) {
     return new DatabricksSettings(workspace, Optional.empty(), Duration.ofSeconds(10), Duration.ofSeconds(60),
-        Duration.ofSeconds(1200), 3, Duration.ofSeconds(60));
+        Duration.ofSeconds(1200), 3, Duration.ofSeconds(60), JobSizes.none());
   }
 
   /**
@@ -65,27 +69,33 @@ public record DatabricksSettings(HttpUrl workspace, Optional<String> clusterId, 
         Duration.ofSeconds(positive(config, READ_TIMEOUT_SECONDS, 60)),
         Duration.ofSeconds(positive(config, CLUSTER_START_TIMEOUT_SECONDS, 1200)),
         (int) atLeastZero(config, MAX_RETRIES, 3),
-        Duration.ofSeconds(atLeastZero(config, MAX_RETRY_WAIT_SECONDS, 60)));
+        Duration.ofSeconds(atLeastZero(config, MAX_RETRY_WAIT_SECONDS, 60)),
+        JobSizes.parse(config.setting(JOB_SIZES).orElse("")));
   }
 
   public DatabricksSettings withClusterId(String id) {
     return new DatabricksSettings(workspace, Optional.of(id), connectTimeout, readTimeout, clusterStartTimeout,
-        maxRetries, maxRetryWait);
+        maxRetries, maxRetryWait, jobSizes);
   }
 
   public DatabricksSettings withReadTimeout(Duration timeout) {
     return new DatabricksSettings(workspace, clusterId, connectTimeout, timeout, clusterStartTimeout, maxRetries,
-        maxRetryWait);
+        maxRetryWait, jobSizes);
   }
 
   public DatabricksSettings withClusterStartTimeout(Duration timeout) {
     return new DatabricksSettings(workspace, clusterId, connectTimeout, readTimeout, timeout, maxRetries,
-        maxRetryWait);
+        maxRetryWait, jobSizes);
   }
 
   public DatabricksSettings withRetries(int retries, Duration maxWait) {
     return new DatabricksSettings(workspace, clusterId, connectTimeout, readTimeout, clusterStartTimeout, retries,
-        maxWait);
+        maxWait, jobSizes);
+  }
+
+  public DatabricksSettings withJobSizes(JobSizes sizes) {
+    return new DatabricksSettings(workspace, clusterId, connectTimeout, readTimeout, clusterStartTimeout, maxRetries,
+        maxRetryWait, sizes);
   }
 
   private static long positive(FabricConfig config, String name, long fallback) {
