@@ -226,4 +226,61 @@ class DatabricksJobJsonTest {
         .hasMessageStartingWith("f.json: request.tasks: must be a list");
     assertThatThrownBy(() -> DatabricksJobJson.parse("[]", "f.json")).hasMessageContaining("must hold a JSON object");
   }
+
+  @Test
+  void anExplicitGraphReplacesTheChain() {
+    JobSpec three = nightly().pipelines(List.of("raw_orders", "daily-revenue", "returns")).build();
+    DatabricksJobJson file = DatabricksJobJson.generate(three, DatabricksJobJson.Options.of("1", SIZES)
+        .withDependencies(Map.of("daily-revenue", List.of("raw_orders"), "returns", List.of("raw_orders"))));
+    JsonNode tasks = file.tree().at("/request/tasks");
+    assertThat(tasks.get(0).has("depends_on")).isFalse();
+    assertThat(tasks.get(1).get("depends_on").toString()).isEqualTo("[{\"task_key\":\"raw_orders\"}]");
+    assertThat(tasks.get(2).get("depends_on").toString()).isEqualTo("[{\"task_key\":\"raw_orders\"}]");
+
+    DatabricksJobJson join = DatabricksJobJson.generate(three, DatabricksJobJson.Options.of("1", SIZES)
+        .withDependencies(Map.of("returns", List.of("raw_orders", "daily-revenue"))));
+    assertThat(join.tree().at("/request/tasks/2/depends_on").toString())
+        .isEqualTo("[{\"task_key\":\"raw_orders\"},{\"task_key\":\"daily-revenue\"}]");
+    assertThat(join.tree().at("/request/tasks/1").has("depends_on")).isFalse();
+  }
+
+  @Test
+  void aBadGraphIsRefusedNamingTheField() {
+    JobSpec three = nightly().pipelines(List.of("raw_orders", "daily-revenue", "returns")).build();
+    DatabricksJobJson.Options o = DatabricksJobJson.Options.of("1", SIZES);
+    assertThatThrownBy(() -> DatabricksJobJson.generate(three, o.withDependencies(Map.of("ghost", List.of()))))
+        .isInstanceOf(InvalidInputException.class).hasMessageStartingWith("dependencies.ghost: job 'nightly' runs no"
+            + " pipeline 'ghost'");
+    assertThatThrownBy(() -> DatabricksJobJson.generate(three, o.withDependencies(Map.of("returns",
+        List.of("raw_orders", "nope"))))).hasMessageStartingWith("dependencies.returns[1]:");
+    assertThatThrownBy(() -> DatabricksJobJson.generate(three, o.withDependencies(Map.of("returns",
+        List.of("returns"))))).hasMessageContaining("cannot wait for itself");
+    assertThatThrownBy(() -> DatabricksJobJson.generate(three, o.withDependencies(Map.of("returns",
+        List.of("raw_orders", "raw_orders"))))).hasMessageStartingWith("dependencies.returns[1]:")
+        .hasMessageContaining("listed twice");
+    assertThatThrownBy(() -> DatabricksJobJson.generate(three, o.withDependencies(Map.of(
+        "raw_orders", List.of("returns"), "returns", List.of("daily-revenue"), "daily-revenue", List.of("raw_orders")))))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessage("dependencies: the pipelines wait for each other in a cycle: raw_orders -> returns -> daily-revenue"
+            + " -> raw_orders; remove one of these dependencies");
+  }
+
+  @Test
+  void aProjectsJobAsItsIndexKeepsItIsGeneratedToo() {
+    io.prophecy.sdk.model.JobInfo info = io.prophecy.sdk.model.JobInfo.builder().name("nightly")
+        .addPipelines("raw_orders", "daily-revenue").fabricId("f-1").fabric("dev").scheduleCron("0 0 2 1/1 * ? *")
+        .timeZone("UTC").jobSize("small").addAlertEmails("ops@example.com").build();
+    assertThat(DatabricksJobJson.generate(info, DatabricksJobJson.Options.of("4711", SIZES)).toJson())
+        .isEqualTo(EXPECTED);
+
+    io.prophecy.sdk.model.JobInfo elsewhere = io.prophecy.sdk.model.JobInfo.builder().from(info)
+        .fabric(java.util.Optional.empty()).build();
+    assertThatThrownBy(() -> DatabricksJobJson.generate(elsewhere, DatabricksJobJson.Options.of("4711", SIZES)))
+        .isInstanceOf(InvalidInputException.class).hasMessageStartingWith("job.fabric:")
+        .hasMessageContaining("fabric id f-1");
+    io.prophecy.sdk.model.JobInfo airflow = io.prophecy.sdk.model.JobInfo.builder().from(info)
+        .scheduleCron("0 2 * * *").build();
+    assertThatThrownBy(() -> DatabricksJobJson.generate(airflow, DatabricksJobJson.Options.of("4711", SIZES)))
+        .isInstanceOf(InvalidInputException.class).hasMessageStartingWith("schedule.quartzCron:");
+  }
 }
