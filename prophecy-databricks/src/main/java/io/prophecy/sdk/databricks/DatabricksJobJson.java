@@ -518,8 +518,8 @@ public final class DatabricksJobJson {
     out.put("pause_status", s.paused() || !enabled ? "PAUSED" : "UNPAUSED");
   }
 
-  /** The pipelines of a file's components, by node name, in order (for messages and tests). */
-  public List<String> componentPipelines() {
+  /** The ids of the file's pipeline components, in order, such as {@code pipelines/daily_revenue}. */
+  public List<String> componentIds() {
     List<String> out = new ArrayList<>();
     for (JsonNode c : root.path("components")) {
       JsonNode p = c.get("PipelineComponent");

@@ -8,7 +8,6 @@ import io.prophecy.sdk.InvalidInputException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -216,11 +215,6 @@ public final class JobSizes {
       }
     }
     return out;
-  }
-
-  /** The preset, when there is one of that name. */
-  public Optional<ObjectNode> find(String name) {
-    return has(name) ? Optional.of(cluster(name, "jobSize")) : Optional.empty();
   }
 
   @Override

@@ -109,7 +109,7 @@ class DatabricksJobJsonTest {
     assertThat(file.jobName()).isEqualTo("nightly");
     assertThat(file.fabricId()).isEqualTo("4711");
     assertThat(file.source()).isEqualTo("generated:nightly");
-    assertThat(file.componentPipelines()).containsExactly("pipelines/raw_orders", "pipelines/daily-revenue");
+    assertThat(file.componentIds()).containsExactly("pipelines/raw_orders", "pipelines/daily-revenue");
     assertThat(file.placeholders()).containsExactly(Placeholders.PROJECT_ID, Placeholders.RELEASE_VERSION);
   }
 

@@ -121,7 +121,8 @@ public final class JobsClient implements DatabricksScheduler {
     return ids;
   }
 
-  private static void pages(Function<String, JsonNode> fetch, java.util.function.Consumer<JsonNode> each) {
+  private void pages(Function<String, JsonNode> fetch, java.util.function.Consumer<JsonNode> each) {
+    java.util.Set<String> seen = new java.util.HashSet<>();
     String page = null;
     do {
       JsonNode answer = fetch.apply(page);
@@ -130,6 +131,10 @@ public final class JobsClient implements DatabricksScheduler {
       }
       String next = answer.path("next_page_token").asText("");
       page = next.isEmpty() || !answer.path("has_more").asBoolean(true) ? null : next;
+      if (page != null && !seen.add(page)) {
+        throw new ConnectorException(KIND, "Databricks at " + http.workspace().host() + " gave the page token of"
+            + " jobs/list twice; the listing would never end. Try again later");
+      }
     } while (page != null);
   }
 

@@ -1,2 +1,2 @@
-/** The Databricks connector's HTTP layer, clusters and Command API sessions. Not API. */
+/** The Databricks connector's HTTP layer, clusters, jobs and Command API sessions. Not API. */
 package io.prophecy.sdk.databricks.internal;

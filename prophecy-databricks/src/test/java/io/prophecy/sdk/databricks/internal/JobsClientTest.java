@@ -487,6 +487,17 @@ class JobsClientTest {
     ws.take("GET", "/api/2.1/jobs/list?limit=100&page_token=CAEomPuciYcxMKbM9JvMlwU%3D");
   }
 
+  @Test
+  void aPageTokenGivenTwiceStopsTheListing() throws Exception {
+    ws.enqueue(200, "{\"jobs\":[" + job(1, "a") + "],\"has_more\":true,\"next_page_token\":\"p2\"}");
+    ws.enqueue(200, "{\"jobs\":[" + job(2, "b") + "],\"has_more\":true,\"next_page_token\":\"p2\"}");
+    assertThatThrownBy(() -> jobs.list()).isExactlyInstanceOf(ConnectorException.class)
+        .hasMessageContaining("page token of jobs/list twice");
+    ws.take("GET", "/api/2.1/jobs/list?limit=100");
+    ws.take("GET", "/api/2.1/jobs/list?limit=100&page_token=p2");
+    assertThat(ws.requestCount()).isEqualTo(2);
+  }
+
   // ---------------------------------------------------------------- the connection
 
   @Test
