@@ -19,7 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -189,12 +188,12 @@ public final class DatabricksJobJson {
 
   private static void substitute(JsonNode node, Placeholders values) {
     if (node instanceof ObjectNode o) {
-      for (Iterator<Map.Entry<String, JsonNode>> it = o.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
-        if (e.getValue().isTextual()) {
-          e.setValue(TextNode.valueOf(values.apply(e.getValue().asText())));
+      for (String name : o.properties().stream().map(Map.Entry::getKey).toList()) {
+        JsonNode v = o.get(name);
+        if (v.isTextual()) {
+          o.set(name, TextNode.valueOf(values.apply(v.asText())));
         } else {
-          substitute(e.getValue(), values);
+          substitute(v, values);
         }
       }
     } else if (node instanceof ArrayNode a) {

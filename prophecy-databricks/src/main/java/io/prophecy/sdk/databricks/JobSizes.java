@@ -207,9 +207,10 @@ public final class JobSizes {
     for (Map.Entry<String, JsonNode> e : p.properties()) {
       JsonNode v = e.getValue();
       if (FIELDS.get(e.getKey()).equals("object of text values")) {
+        TreeMap<String, JsonNode> byKey = new TreeMap<>();
+        v.properties().forEach(f -> byKey.put(f.getKey(), f.getValue().deepCopy()));
         ObjectNode sorted = out.putObject(e.getKey());
-        new TreeMap<String, JsonNode>(Map.ofEntries(v.properties().toArray(Map.Entry[]::new)))
-            .forEach(sorted::set);
+        byKey.forEach(sorted::set);
       } else {
         out.set(e.getKey(), v.deepCopy());
       }
