@@ -394,6 +394,22 @@ class JobsClientTest {
   }
 
   @Test
+  void anInterruptedWaitBeforeRetryingRunNowStopsAndKeepsTheFlag() throws Exception {
+    ws.enqueue(503, "{\"error_code\":\"TEMPORARILY_UNAVAILABLE\",\"message\":\"later\"}", "Retry-After", "3");
+    ws.test.interruptNextSleep.set(true);
+    try {
+      assertThatThrownBy(() -> jobs.runNow("77", "tok-2")).isInstanceOf(InterruptedCallException.class)
+          .hasMessageContaining("interrupted during POST /api/2.1/jobs/run-now");
+      assertThat(Thread.currentThread().isInterrupted()).isTrue();
+    } finally {
+      Thread.interrupted();
+    }
+    ws.takePost("/api/2.1/jobs/run-now", "{\"job_id\":77,\"idempotency_token\":\"tok-2\"}");
+    assertThat(ws.requestCount()).isEqualTo(1);
+    assertThat(jobs.toString()).isEqualTo("DatabricksJobs[" + ws.url().host() + "]").doesNotContain(MockWorkspace.TOKEN);
+  }
+
+  @Test
   void runNowWithoutATokenMakesOne() throws Exception {
     ws.enqueue(200, "{\"run_id\":2,\"number_in_job\":2}");
     assertThat(jobs.runNow("77", null)).isEqualTo("2");
