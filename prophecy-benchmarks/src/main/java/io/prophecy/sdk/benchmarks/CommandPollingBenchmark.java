@@ -23,7 +23,12 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import javax.net.ServerSocketFactory;
 import mockwebserver3.MockWebServer;
@@ -41,8 +46,13 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.CommandLineOptionException;
+import org.openjdk.jmh.runner.options.CommandLineOptions;
+import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 /**
@@ -251,8 +261,41 @@ public class CommandPollingBenchmark {
     }
   }
 
-  /** Runs this class's benchmarks with the settings of its annotations. */
-  public static void main(String[] args) throws RunnerException {
-    new Runner(new OptionsBuilder().include(CommandPollingBenchmark.class.getName()).build()).run();
+  /**
+   * Runs this class's benchmarks with the settings of its annotations and the JMH options given (such as
+   * {@code -p duration=PT5M} or {@code -rf json}), then prints the figures per command as a Markdown table:
+   * each counter divided by {@code commands}, and the real time per HTTP call (the primary score divided by
+   * the status reads plus the one {@code commands/execute}).
+   */
+  public static void main(String[] args) throws RunnerException, CommandLineOptionException {
+    Options options = new OptionsBuilder().parent(new CommandLineOptions(args))
+        .include(CommandPollingBenchmark.class.getName() + "\\.").build();
+    System.out.println(perCommand(new Runner(options).run()));
+  }
+
+  /** The table {@link #main} prints. */
+  static String perCommand(Collection<RunResult> results) {
+    StringBuilder table = new StringBuilder("| duration | benchmark | status reads | seen late (simulated ms) |"
+        + " real µs per command | real µs per HTTP call | client CPU µs per command |\n"
+        + "| --- | --- | ---: | ---: | ---: | ---: | ---: |\n");
+    List<RunResult> sorted = new ArrayList<>(results);
+    sorted.sort(Comparator.comparing((RunResult r) -> Duration.parse(r.getParams().getParam("duration")))
+        .thenComparing(r -> r.getParams().getBenchmark()));
+    for (RunResult r : sorted) {
+      String benchmark = r.getParams().getBenchmark();
+      double commands = secondary(r, "commands");
+      double reads = secondary(r, "polls") / commands;
+      double perCommand = r.getPrimaryResult().getScore();
+      table.append(String.format(Locale.ROOT, "| %s | `%s` | %.1f | %.1f | %.1f | %.1f | %.1f |%n",
+          r.getParams().getParam("duration"), benchmark.substring(benchmark.lastIndexOf('.') + 1), reads,
+          secondary(r, "lateMillis") / commands, perCommand, perCommand / (reads + 1),
+          secondary(r, "clientCpuMicros") / commands));
+    }
+    return table.toString();
+  }
+
+  private static double secondary(RunResult r, String counter) {
+    Result<?> result = r.getSecondaryResults().get(counter);
+    return result == null ? 0 : result.getScore(); // JMH leaves out a counter that stayed 0
   }
 }
