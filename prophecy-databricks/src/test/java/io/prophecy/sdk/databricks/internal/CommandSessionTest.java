@@ -125,6 +125,34 @@ class CommandSessionTest {
   }
 
   @Test
+  void pollingStartsShortAgainWhenTheCommandLeavesTheQueue() throws Exception {
+    enqueueOpen();
+    ws.enqueue(200, "{\"id\":\"" + CMD + "\"}");
+    for (int i = 0; i < 12; i++) {
+      ws.enqueue(200, status("Queued", null));
+    }
+    ws.enqueue(200, status("Running", null));
+    ws.enqueue(200, status("Finished", "{\"resultType\":\"text\",\"data\":\"ok\"}"));
+    ws.enqueue(200, "{\"id\":\"" + CTX + "\"}");
+
+    try (ExecutionSession session = connection.openSession(SessionOptions.of(CodeLanguage.python()))) {
+      Execution run = session.submit(new CodeUnit("Queued", CodeLanguage.python(), "spark.range(10).count()"));
+      ws.test.sleeps.clear();
+      assertThat(run.await(Duration.ofMinutes(1)).status()).isEqualTo(ExecutionResult.Status.SUCCEEDED);
+    }
+    // 12 reads Queued (1.79 s waited, the next wait would be 358 ms), then Running: 100 ms again
+    assertThat(ws.test.sleeps).extracting(Duration::toMillis)
+        .containsExactly(100L, 100L, 100L, 100L, 100L, 100L, 120L, 144L, 172L, 207L, 248L, 298L, 100L);
+    takeOpen("python");
+    ws.takePost("/api/1.2/commands/execute", "{\"clusterId\":\"" + CLUSTER + "\",\"contextId\":\"" + CTX + "\","
+        + "\"language\":\"python\",\"command\":\"spark.range(10).count()\"}");
+    for (int i = 0; i < 14; i++) {
+      ws.take("GET", CMD_STATUS);
+    }
+    ws.takePost("/api/1.2/contexts/destroy", DESTROY);
+  }
+
+  @Test
   void pollingWaitsAFifthOfTheTimeWaitedAndStopsAtTheTimeout() throws Exception {
     enqueueOpen();
     ws.enqueue(200, "{\"id\":\"" + CMD + "\"}");
