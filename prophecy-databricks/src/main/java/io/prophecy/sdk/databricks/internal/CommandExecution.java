@@ -13,9 +13,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A command running in a context. Polls {@code commands/status} on the caller's thread, with waits that
- * start at 100 ms, grow by half up to 2 s, and start short again when the command moves from Queued to
- * Running. Thread-safe; once the command has ended its result is kept and no more calls are made.
+ * A command running in a context. Polls {@code commands/status} on the caller's thread, with waits of a
+ * fifth of the time waited so far, at least 100 ms and at most 10 s ({@link Backoff#forCommand}), that
+ * start short again when the command moves from Queued to Running. Thread-safe; once the command has ended
+ * its result is kept and no more calls are made.
  */
 final class CommandExecution implements Execution {
   private static final Logger LOG = LoggerFactory.getLogger(CommandExecution.class);
@@ -74,7 +75,7 @@ final class CommandExecution implements Execution {
   public ExecutionResult await(Duration timeout) throws InterruptedException {
     Objects.requireNonNull(timeout, "timeout");
     Instant deadline = clock.instant().plus(timeout);
-    Backoff backoff = new Backoff(CommandSession.FIRST_POLL, CommandSession.MAX_POLL);
+    Backoff backoff = Backoff.forCommand(clock);
     String seen = lastApiStatus;
     while (true) {
       ExecutionResult e = ended;

@@ -119,16 +119,44 @@ class CommandSessionTest {
     }
     ws.takePost("/api/1.2/contexts/destroy", DESTROY);
     assertThat(connection.openContexts()).isEmpty();
-    // context: 100 ms; command: 100 ms while Queued, then 100 ms again on Running, growing by half
+    // context: 100 ms; command: 100 ms while Queued, then 100 ms until a fifth of the time waited is more
     assertThat(ws.test.sleeps).containsExactly(Duration.ofMillis(100), Duration.ofMillis(100),
-        Duration.ofMillis(100), Duration.ofMillis(150), Duration.ofMillis(225));
+        Duration.ofMillis(100), Duration.ofMillis(100), Duration.ofMillis(100));
   }
 
   @Test
-  void pollingGrowsToTwoSecondsAndStopsAtTheTimeout() throws Exception {
+  void pollingStartsShortAgainWhenTheCommandLeavesTheQueue() throws Exception {
     enqueueOpen();
     ws.enqueue(200, "{\"id\":\"" + CMD + "\"}");
+    for (int i = 0; i < 12; i++) {
+      ws.enqueue(200, status("Queued", null));
+    }
+    ws.enqueue(200, status("Running", null));
+    ws.enqueue(200, status("Finished", "{\"resultType\":\"text\",\"data\":\"ok\"}"));
+    ws.enqueue(200, "{\"id\":\"" + CTX + "\"}");
+
+    try (ExecutionSession session = connection.openSession(SessionOptions.of(CodeLanguage.python()))) {
+      Execution run = session.submit(new CodeUnit("Queued", CodeLanguage.python(), "spark.range(10).count()"));
+      ws.test.sleeps.clear();
+      assertThat(run.await(Duration.ofMinutes(1)).status()).isEqualTo(ExecutionResult.Status.SUCCEEDED);
+    }
+    // 12 reads Queued (1.79 s waited, the next wait would be 358 ms), then Running: 100 ms again
+    assertThat(ws.test.sleeps).extracting(Duration::toMillis)
+        .containsExactly(100L, 100L, 100L, 100L, 100L, 100L, 120L, 144L, 172L, 207L, 248L, 298L, 100L);
+    takeOpen("python");
+    ws.takePost("/api/1.2/commands/execute", "{\"clusterId\":\"" + CLUSTER + "\",\"contextId\":\"" + CTX + "\","
+        + "\"language\":\"python\",\"command\":\"spark.range(10).count()\"}");
     for (int i = 0; i < 14; i++) {
+      ws.take("GET", CMD_STATUS);
+    }
+    ws.takePost("/api/1.2/contexts/destroy", DESTROY);
+  }
+
+  @Test
+  void pollingWaitsAFifthOfTheTimeWaitedAndStopsAtTheTimeout() throws Exception {
+    enqueueOpen();
+    ws.enqueue(200, "{\"id\":\"" + CMD + "\"}");
+    for (int i = 0; i < 23; i++) {
       ws.enqueue(200, status("Running", null));
     }
     ws.enqueue(200, "{\"id\":\"" + CTX + "\"}");
@@ -141,7 +169,9 @@ class CommandSessionTest {
           .hasMessageContaining("cancel it");
     }
     assertThat(ws.test.sleeps).extracting(Duration::toMillis)
-        .containsExactly(100L, 150L, 225L, 337L, 506L, 759L, 1139L, 1708L, 2000L, 2000L, 1074L);
+        .containsExactly(100L, 100L, 100L, 100L, 100L, 100L, 120L, 144L, 172L, 207L, 248L, 298L, 358L, 429L, 515L,
+            619L, 743L, 891L, 1069L, 1283L, 1540L, 755L);
+    assertThat(ws.requestCount()).as("open 4, execute, 23 reads, destroy").isEqualTo(4 + 1 + 23 + 1);
     assertThat(ws.test.sleeps.stream().reduce(Duration.ZERO, Duration::plus)).isEqualTo(Duration.ofSeconds(10));
   }
 
