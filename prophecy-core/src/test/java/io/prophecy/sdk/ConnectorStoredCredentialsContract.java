@@ -25,6 +25,9 @@ import io.prophecy.sdk.spi.FabricProvider;
 import io.prophecy.sdk.spi.SessionOptions;
 import io.prophecy.sdk.spi.Setting;
 import io.prophecy.sdk.spi.SettingType;
+import io.prophecy.sdk.testing.Backend;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,12 +45,16 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link ConnectorContext#storeCredentials}: a connector writes fields (a token it generated) into the
+ * {@link ConnectorContext#storeCredentials}, on each store backend: a connector writes fields (a token it generated) into the
  * acting user's stored credentials. They are merged, checked, encrypted, audited by name only, never
  * logged, and redacted from the connection's failures; other users' credentials stay as they were.
  */
-class ConnectorStoredCredentialsTest {
+abstract class ConnectorStoredCredentialsContract {
   @TempDir Path home;
+
+  abstract Backend backend();
+
+  private String storeUrl;
 
   /** A kind whose users store a user name and token, and whose connector may add a generated token. */
   static final class GeneratingProvider implements FabricProvider {
@@ -124,7 +131,8 @@ class ConnectorStoredCredentialsTest {
     root.addAppender(logs);
     root.setLevel(Level.TRACE);
 
-    prophecy = Prophecy.builder().home(home).register(provider).build();
+    storeUrl = backend().url(home);
+    prophecy = Prophecy.builder().home(home).storeUrl(storeUrl).register(provider).build();
     prophecy.users().create("alice@example.com");
     prophecy.users().create("bob@example.com");
     Team team = prophecy.as("alice@example.com").teams().create("analytics");
@@ -174,6 +182,16 @@ class ConnectorStoredCredentialsTest {
     assertThat(update.actor()).isEqualTo("alice@example.com");
     assertThat(update.outcome()).isEqualTo(AuditEvent.Outcome.SUCCESS);
     assertThat(update.detail()).contains("fields=[generated, generatedId] by the connector");
+    // the store holds one row per user, each only as vault ciphertext
+    List<String> rows = new java.util.ArrayList<>();
+    try (var c = DriverManager.getConnection(storeUrl);
+        ResultSet rs = c.createStatement().executeQuery("SELECT ciphertext FROM credentials")) {
+      while (rs.next()) {
+        rows.add(rs.getString(1));
+      }
+    }
+    assertThat(rows).hasSize(2).allSatisfy(ct -> assertThat(ct).isNotBlank().doesNotContain(generated)
+        .doesNotContain(aliceToken).doesNotContain(bobToken).doesNotContain("generatedId"));
     prophecy.close();
 
     assertThat(logs.list).isNotEmpty();
