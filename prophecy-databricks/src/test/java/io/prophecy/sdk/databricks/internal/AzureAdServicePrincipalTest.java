@@ -287,6 +287,26 @@ class AzureAdServicePrincipalTest {
   }
 
   @Test
+  void anInterruptedRotationIsThrownNotHiddenBehindTheStillValidToken() throws Exception {
+    String old = fake("dapi");
+    String aad = fake("eyJ0eXAi-");
+    connect(withStoredPat(old, "tok-old", Duration.ofHours(20)));
+    enqueue(f.aad, 200, tokenAnswer(aad, 3599));
+    enqueue(f.ws.server, 429, "{\"error_code\":\"REQUEST_LIMIT_EXCEEDED\",\"message\":\"slow down\"}", "Retry-After", "3");
+    f.ws.test.interruptNextSleep.set(true);
+    try {
+      assertThatThrownBy(this::list).isInstanceOf(InterruptedCallException.class)
+          .hasMessageContaining("/api/2.0/token/create");
+      assertThat(Thread.currentThread().isInterrupted()).isTrue();
+    } finally {
+      Thread.interrupted();
+    }
+    takeCreate(aad);
+    assertThat(f.ws.requestCount()).isEqualTo(1);
+    assertThat(storedPat()).isEqualTo(old);
+  }
+
+  @Test
   void anExpiredStoredTokenAndAFailedCreateFailTheCallClearly() throws Exception {
     String old = fake("dapi");
     connect(withStoredPat(old, "tok-old", Duration.ofDays(2)));

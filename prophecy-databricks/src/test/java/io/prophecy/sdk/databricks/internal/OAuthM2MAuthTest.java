@@ -247,6 +247,21 @@ class OAuthM2MAuthTest {
   }
 
   @Test
+  void anInterruptedWaitBeforeRetryingTheTokenRequestThrowsAndKeepsTheFlag() throws Exception {
+    enqueue(f.ws.server, 429, null, "Retry-After", "2");
+    f.ws.test.interruptNextSleep.set(true);
+    try {
+      assertThatThrownBy(this::list).isInstanceOf(InterruptedCallException.class)
+          .hasMessageContaining("interrupted while waiting to ask Databricks OAuth");
+      assertThat(Thread.currentThread().isInterrupted()).isTrue();
+    } finally {
+      Thread.interrupted();
+    }
+    takeTokenRequest();
+    assertThat(f.ws.requestCount()).isEqualTo(1);
+  }
+
+  @Test
   void aTokenEndpointThatDoesNotAnswerInTimeIsReportedWithTheTimeout() throws Exception {
     f.ws.server.enqueue(new MockResponse.Builder().code(200).body(tokenAnswer(fake("eyJ-"), 3600))
         .headersDelay(2, TimeUnit.SECONDS).build());
