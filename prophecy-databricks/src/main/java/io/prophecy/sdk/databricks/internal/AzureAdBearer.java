@@ -40,6 +40,9 @@ interface AzureAdBearer {
 
   List<String> secrets();
 
+  /** Releases what it holds; called when the connection closes. */
+  default void close() {}
+
   /**
    * A service principal's client credentials: {@code POST {authority}/{tenant}/oauth2/v2.0/token} with
    * form {@code grant_type=client_credentials&client_id&client_secret&scope=<resource>/.default}. Azure AD
@@ -49,6 +52,7 @@ interface AzureAdBearer {
     private final String tenant;
     private final String clientId;
     private final Secret clientSecret;
+    private final OAuthTokenEndpoint endpoint;
     private final RenewingToken token;
 
     ServicePrincipal(String tenant, String clientId, Secret clientSecret, AuthSettings auth, DatabricksSettings settings,
@@ -56,7 +60,7 @@ interface AzureAdBearer {
       this.tenant = Objects.requireNonNull(tenant, "tenant");
       this.clientId = Objects.requireNonNull(clientId, "clientId");
       this.clientSecret = Objects.requireNonNull(clientSecret, "clientSecret");
-      OAuthTokenEndpoint endpoint = new OAuthTokenEndpoint(auth.tokenEndpoint(tenant), "Azure AD",
+      this.endpoint = new OAuthTokenEndpoint(auth.tokenEndpoint(tenant), "Azure AD",
           DatabricksFabricProvider.AZURE_TENANT_ID + ", " + DatabricksFabricProvider.AZURE_CLIENT_ID + " and "
               + DatabricksFabricProvider.AZURE_CLIENT_SECRET, List.of(clientSecret.reveal()), settings, userAgent,
           sleeper, clock);
@@ -92,6 +96,11 @@ interface AzureAdBearer {
       out.add(clientSecret.reveal());
       token.peek().ifPresent(out::add);
       return out;
+    }
+
+    @Override
+    public void close() {
+      endpoint.close();
     }
 
     @Override

@@ -292,6 +292,7 @@ final class GeneratedTokenAuth implements DatabricksAuth {
   @Override
   public void close() {
     tokenApi.close();
+    aad.close();
   }
 
   @Override

@@ -19,13 +19,14 @@ import okhttp3.FormBody;
 final class OAuthM2MAuth implements DatabricksAuth {
   private final String clientId;
   private final Secret clientSecret;
+  private final OAuthTokenEndpoint endpoint;
   private final RenewingToken token;
 
   OAuthM2MAuth(String clientId, Secret clientSecret, DatabricksSettings settings, String userAgent,
       Platform.Sleeper sleeper, Clock clock) {
     this.clientId = Objects.requireNonNull(clientId, "clientId");
     this.clientSecret = Objects.requireNonNull(clientSecret, "clientSecret");
-    OAuthTokenEndpoint endpoint = new OAuthTokenEndpoint(
+    this.endpoint = new OAuthTokenEndpoint(
         settings.workspace().newBuilder().encodedPath("/oidc/v1/token").build(), "Databricks OAuth",
         DatabricksFabricProvider.CLIENT_ID + " and " + DatabricksFabricProvider.CLIENT_SECRET,
         List.of(clientSecret.reveal()), settings, userAgent, sleeper, clock);
@@ -56,6 +57,11 @@ final class OAuthM2MAuth implements DatabricksAuth {
     out.add(clientSecret.reveal());
     token.peek().ifPresent(out::add);
     return out;
+  }
+
+  @Override
+  public void close() {
+    endpoint.close();
   }
 
   @Override

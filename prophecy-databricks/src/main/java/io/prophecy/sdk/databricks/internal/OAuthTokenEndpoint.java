@@ -251,6 +251,11 @@ final class OAuthTokenEndpoint {
     return out;
   }
 
+  /** Drops the pooled connection to the endpoint. */
+  void close() {
+    client.connectionPool().evictAll();
+  }
+
   @Override
   public String toString() {
     return "OAuthTokenEndpoint[" + service + " " + url + "]";
