@@ -363,6 +363,60 @@ class AzureAdServicePrincipalTest {
   }
 
   @Test
+  void theAzureAdTokenIsRenewedFiveMinutesAheadOfItsExpiry() throws Exception {
+    String aad1 = fake("eyJ0eXAi-");
+    String aad2 = fake("eyJ0eXAi-");
+    String pat1 = fake("dapi");
+    String pat2 = fake("dapi");
+    String old = fake("dapi");
+    connect(withStoredPat(old, "tok-old", Duration.ofHours(1)));
+    String refused = "{\"error_code\":\"UNAUTHENTICATED\",\"message\":\"Invalid access token.\"}";
+    enqueue(f.ws.server, 401, refused);
+    enqueue(f.aad, 200, tokenAnswer(aad1, 3600));
+    enqueue(f.ws.server, 200, created(pat1, "tok-1", f.ws.test.clock.instant()));
+    enqueue(f.ws.server, 200, "{}");
+    enqueue(f.ws.server, 200, "{}");
+    list();
+
+    f.advance(Duration.ofMinutes(55)); // the Azure AD token has 5 minutes left: renewed before use
+    enqueue(f.ws.server, 401, refused);
+    enqueue(f.aad, 200, tokenAnswer(aad2, 3600));
+    enqueue(f.ws.server, 200, created(pat2, "tok-2", f.ws.test.clock.instant()));
+    enqueue(f.ws.server, 200, "{}");
+    enqueue(f.ws.server, 200, "{}");
+    list();
+
+    takeList(old);
+    takeAadRequest();
+    takeCreate(aad1);
+    takeDelete(aad1, "tok-old");
+    takeList(pat1);
+    takeList(pat1);
+    takeAadRequest();
+    takeCreate(aad2);
+    takeDelete(aad2, "tok-1");
+    takeList(pat2);
+  }
+
+  @Test
+  void whenAzureAdFailsDuringARotationTheStoredTokenStaysInUse() throws Exception {
+    String old = fake("dapi");
+    connect(withStoredPat(old, "tok-old", Duration.ofHours(20)));
+    enqueue(f.aad, 503, null, "Retry-After", "1");
+    enqueue(f.aad, 500, "{\"error\":\"temporarily_unavailable\",\"error_description\":\"AADSTS50000\"}");
+    enqueue(f.ws.server, 200, "{}");
+
+    list();
+
+    takeAadRequest();
+    takeAadRequest();
+    takeList(old);
+    assertThat(f.ws.test.sleeps).containsExactly(Duration.ofSeconds(1));
+    assertThat(f.context.stores).isEmpty();
+    assertThat(storedPat()).isEqualTo(old);
+  }
+
+  @Test
   void a401OnTheTokenGeneratesANewOneOnceAndSendsTheCallAgain() throws Exception {
     String old = fake("dapi");
     String pat = fake("dapi");
