@@ -49,6 +49,36 @@ final class FabricCredentialsImpl implements FabricCredentials {
     });
   }
 
+  /**
+   * Merges fields into the stored credentials, for a connector ({@code ConnectorContext.storeCredentials}):
+   * the fields given replace those of the same name, the others are kept. Audited as
+   * {@code credential.update} with the field names only.
+   *
+   * @return the merged credentials as stored
+   */
+  Credentials merge(Credentials fields) {
+    Objects.requireNonNull(fields, "fields");
+    String userId = fabric.team.user.id();
+    String lock = engine.db().dialect() == io.prophecy.sdk.internal.store.Database.Dialect.POSTGRESQL
+        ? " FOR UPDATE" : ""; // SQLite's write transaction holds the lock already
+    return engine.mutate(fabric.team.user.email(), "credential.update", fabric.target(), tx -> {
+      engine.requireMember(tx.c, fabric.team.user, fabric.team.info.id(), fabric.team.info.name());
+      tx.team(fabric.team.info.id()).detail("fields=" + fields.fields() + " by the connector");
+      requireFabric(tx.c, fabric);
+      String stored = Sql.one(tx.c, "SELECT ciphertext FROM credentials WHERE fabric_id = ? AND user_id = ?" + lock,
+          rs -> rs.getString(1), fabric.info.id(), userId).orElseThrow(() -> new NotFoundException(
+              fabric.team.user.email() + " has no stored credentials for fabric '" + fabric.info.name()
+                  + "' any more (cleared since the connection opened); the connector's update was not stored"));
+      Credentials.Builder merged = engine.codec().decrypt(stored, userId, fabric.info.id(), what()).toBuilder();
+      fields.plainFields().forEach(merged::put);
+      fields.secretFields().forEach(merged::put);
+      Credentials checked = engine.providers().checkCredentials(fabric.info.kind(), merged.build());
+      Sql.update(tx.c, "UPDATE credentials SET ciphertext = ?, updated_at = ? WHERE fabric_id = ? AND user_id = ?",
+          engine.codec().encrypt(checked, userId, fabric.info.id()), engine.now(), fabric.info.id(), userId);
+      return checked;
+    });
+  }
+
   @Override
   public Optional<Credentials> get() {
     String userId = fabric.team.user.id();

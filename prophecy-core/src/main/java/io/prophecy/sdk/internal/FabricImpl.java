@@ -126,7 +126,7 @@ final class FabricImpl implements Fabric {
     FabricConfig config = FabricConfig.builder().fabricId(info.id()).name(info.name()).kind(info.kind())
         .team(team.info.name()).settings(info.spec().settings()).build();
     try {
-      FabricConnection connection = entry.provider().connect(config, credentials, context());
+      FabricConnection connection = entry.provider().connect(config, credentials, context(redaction));
       engine.audit(actor, "credential.use", target(), team.info.id(), Outcome.SUCCESS, "connect");
       return redaction.wrap(connection);
     } catch (RuntimeException e) {
@@ -136,7 +136,7 @@ final class FabricImpl implements Fabric {
     }
   }
 
-  private ConnectorContext context() {
+  private ConnectorContext context(Redaction redaction) {
     Path dir = engine.home().resolve("fabrics").resolve(info.id()).resolve(team.user.id());
     String email = team.user.email();
     String agent = engine.userAgent();
@@ -164,6 +164,13 @@ final class FabricImpl implements Fabric {
       @Override
       public Clock clock() {
         return clock;
+      }
+
+      @Override
+      public void storeCredentials(Credentials fields) {
+        // the new secrets are redacted from this connection's failures too, from now on
+        redaction.add(fields.secretFields().values().stream().map(Secret::reveal).toList());
+        new FabricCredentialsImpl(FabricImpl.this).merge(fields);
       }
     };
   }

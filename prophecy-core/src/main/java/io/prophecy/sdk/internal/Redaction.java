@@ -27,7 +27,13 @@ final class Redaction {
 
   Redaction(String kind, Set<String> secrets) {
     this.kind = kind;
-    this.secrets = Set.copyOf(secrets);
+    this.secrets = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    this.secrets.addAll(secrets);
+  }
+
+  /** Adds secrets a connection obtained after it opened (a token it generated). */
+  void add(java.util.Collection<String> more) {
+    secrets.addAll(more);
   }
 
   String scrub(String text) {

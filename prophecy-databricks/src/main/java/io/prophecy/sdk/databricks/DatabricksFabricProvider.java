@@ -15,7 +15,9 @@ import io.prophecy.sdk.spi.SettingType;
 
 /**
  * The fabric kind {@value #KIND}: one Databricks workspace. A fabric names the workspace URL and,
- * optionally, the all-purpose cluster sessions run on; each user stores a personal access token.
+ * optionally, the all-purpose cluster sessions run on; each user stores a personal access token, an
+ * OAuth machine-to-machine secret, or Azure AD credentials (with which the SDK generates and rotates a
+ * personal access token, kept in the vault).
  *
  * <p>Sessions run code interactively through the Command Execution API 1.2: opening one starts the
  * cluster if it is terminated, waits until it is RUNNING and creates an execution context for the
@@ -54,8 +56,34 @@ public final class DatabricksFabricProvider implements FabricProvider {
   public static final String MAX_RETRY_WAIT_SECONDS = "maxRetryWaitSeconds";
   /** Setting: job-size presets, a JSON object from preset name to cluster fields (see {@link JobSizes}). */
   public static final String JOB_SIZES = "jobSizes";
+  /** Setting: the Azure AD (Entra ID) authority that issues tokens for Azure AD credentials. */
+  public static final String AZURE_AD_AUTHORITY = "azureAdAuthority";
+  /** Setting: the lifetime, in seconds, of the personal access tokens the SDK generates with Azure AD. */
+  public static final String GENERATED_TOKEN_LIFETIME_SECONDS = "generatedTokenLifetimeSeconds";
   /** Credential field: a personal access token. */
   public static final String TOKEN = "token";
+  /** Credential field: the client id of a Databricks service principal's OAuth secret (machine to machine). */
+  public static final String CLIENT_ID = "clientId";
+  /** Credential field (secret): that OAuth secret. */
+  public static final String CLIENT_SECRET = "clientSecret";
+  /** Credential field: the Azure AD tenant (directory) id of a service principal. */
+  public static final String AZURE_TENANT_ID = "azureTenantId";
+  /** Credential field: the Azure AD application (client) id of a service principal. */
+  public static final String AZURE_CLIENT_ID = "azureClientId";
+  /** Credential field (secret): the Azure AD client secret of that service principal. */
+  public static final String AZURE_CLIENT_SECRET = "azureClientSecret";
+  /** Credential field (secret): a user's own Azure AD access token for Azure Databricks. */
+  public static final String AZURE_AD_TOKEN = "azureAdToken";
+  /** Credential field: when that token expires, an ISO-8601 instant such as 2026-12-01T13:00:00Z. */
+  public static final String AZURE_AD_TOKEN_EXPIRES_AT = "azureAdTokenExpiresAt";
+  /** Credential field (secret, written by the SDK): the personal access token generated with Azure AD. */
+  public static final String GENERATED_TOKEN = "generatedToken";
+  /** Credential field (written by the SDK): its token id. */
+  public static final String GENERATED_TOKEN_ID = "generatedTokenId";
+  /** Credential field (written by the SDK): when it was created, an ISO-8601 instant. */
+  public static final String GENERATED_TOKEN_CREATED_AT = "generatedTokenCreatedAt";
+  /** Credential field (written by the SDK): when it expires, an ISO-8601 instant. */
+  public static final String GENERATED_TOKEN_EXPIRES_AT = "generatedTokenExpiresAt";
 
   private static final FabricDescriptor DESCRIPTOR = FabricDescriptor.builder()
       .kind(KIND)
@@ -80,10 +108,34 @@ public final class DatabricksFabricProvider implements FabricProvider {
           "Job-size presets: a JSON object from preset name to cluster fields (spark_version, node_type_id,"
               + " num_workers or autoscale, spark_conf ...), used for the clusters of jobs and by"
               + " clusters().createFromPreset"))
-      .addCredentials(Setting.secret(TOKEN, "A Databricks personal access token (dapi...)"))
+      .addSettings(Setting.optional(AZURE_AD_AUTHORITY, SettingType.URL, "https://login.microsoftonline.com",
+          "The Azure AD (Entra ID) authority for Azure AD credentials; another cloud's, such as"
+              + " https://login.microsoftonline.us, or a test server"))
+      .addSettings(Setting.optional(GENERATED_TOKEN_LIFETIME_SECONDS, SettingType.INTEGER, "86400",
+          "Lifetime of the personal access tokens generated with Azure AD credentials; they are rotated when a"
+              + " quarter of it is left"))
+      .addCredentials(credential(TOKEN, true, "A Databricks personal access token (dapi...)"))
+      .addCredentials(credential(CLIENT_ID, false, "OAuth machine-to-machine: the service principal's client id"))
+      .addCredentials(credential(CLIENT_SECRET, true, "OAuth machine-to-machine: the service principal's OAuth secret"))
+      .addCredentials(credential(AZURE_TENANT_ID, false, "Azure AD service principal: the tenant (directory) id"))
+      .addCredentials(credential(AZURE_CLIENT_ID, false, "Azure AD service principal: the application (client) id"))
+      .addCredentials(credential(AZURE_CLIENT_SECRET, true, "Azure AD service principal: the client secret"))
+      .addCredentials(credential(AZURE_AD_TOKEN, true, "A user's own Azure AD access token for Azure Databricks"))
+      .addCredentials(credential(AZURE_AD_TOKEN_EXPIRES_AT, false,
+          "When that Azure AD token expires (ISO-8601, such as 2026-12-01T13:00:00Z); read from the token when absent"))
+      .addCredentials(credential(GENERATED_TOKEN, true,
+          "Written by the SDK: the personal access token it generated with the Azure AD credentials"))
+      .addCredentials(credential(GENERATED_TOKEN_ID, false, "Written by the SDK: the generated token's id"))
+      .addCredentials(credential(GENERATED_TOKEN_CREATED_AT, false, "Written by the SDK: when it was created"))
+      .addCredentials(credential(GENERATED_TOKEN_EXPIRES_AT, false, "Written by the SDK: when it expires"))
       .addCapabilities(Capability.INTERACTIVE_SQL, Capability.INTERACTIVE_PYTHON, Capability.INTERACTIVE_SCALA,
           Capability.CLUSTERS, Capability.JOBS)
       .build();
+
+  /** An optional credential field: which ones are needed depends on the kind of auth (see the README). */
+  private static Setting credential(String name, boolean secret, String description) {
+    return Setting.builder().name(name).description(description).secret(secret).build();
+  }
 
   /** Needed by {@link java.util.ServiceLoader}. */
   public DatabricksFabricProvider() {}
@@ -93,7 +145,10 @@ public final class DatabricksFabricProvider implements FabricProvider {
     return KIND;
   }
 
-  /** The settings above and one credential field, the personal access token. */
+  /**
+   * The settings above and the credential fields of each kind of auth, all optional: which auth a
+   * user's credentials hold is chosen from the fields present when connecting.
+   */
   @Override
   public FabricDescriptor describe() {
     return DESCRIPTOR;
@@ -102,12 +157,14 @@ public final class DatabricksFabricProvider implements FabricProvider {
   /**
    * Makes the connection's HTTP client; no call reaches the workspace until a session or a clusters call.
    *
-   * @throws io.prophecy.sdk.InvalidInputException when a setting is malformed or the token is missing
+   * @throws io.prophecy.sdk.InvalidInputException when a setting is malformed, or the credentials hold no
+   *     complete kind of auth, or fields of two kinds
    */
   @Override
   public DatabricksConnection connect(FabricConfig config, Credentials credentials, ConnectorContext context) {
     DatabricksSettings settings = DatabricksSettings.from(config);
-    DatabricksAuth auth = DatabricksAuth.from(credentials);
-    return DatabricksFabricConnection.open(settings, auth, context, Platform.system());
+    Platform platform = Platform.system();
+    DatabricksAuth auth = DatabricksAuth.from(credentials, config, settings, context, platform);
+    return DatabricksFabricConnection.open(settings, auth, context, platform);
   }
 }

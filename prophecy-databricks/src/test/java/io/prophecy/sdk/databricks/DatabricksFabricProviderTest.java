@@ -65,14 +65,22 @@ class DatabricksFabricProviderTest {
     assertThat(d.displayName()).isEqualTo("Databricks");
     assertThat(d.settings()).extracting(Setting::name).containsExactly("workspaceUrl", "clusterId",
         "connectTimeoutSeconds", "readTimeoutSeconds", "clusterStartTimeoutSeconds", "maxRetries",
-        "maxRetryWaitSeconds", "jobSizes");
+        "maxRetryWaitSeconds", "jobSizes", "azureAdAuthority", "generatedTokenLifetimeSeconds");
+    assertThat(d.setting("azureAdAuthority").orElseThrow().defaultValue()).contains("https://login.microsoftonline.com");
     assertThat(d.setting("workspaceUrl").orElseThrow().required()).isTrue();
     assertThat(d.setting("clusterId").orElseThrow().required()).isFalse();
     assertThat(d.setting("readTimeoutSeconds").orElseThrow().defaultValue()).contains("60");
     assertThat(d.settings()).noneMatch(Setting::secret);
     Setting token = d.credential("token").orElseThrow();
     assertThat(token.secret()).isTrue();
-    assertThat(token.required()).isTrue();
+    // which fields are needed depends on the kind of auth, chosen when connecting
+    assertThat(token.required()).isFalse();
+    assertThat(d.credentials()).noneMatch(Setting::required);
+    assertThat(d.credentials()).filteredOn(Setting::secret).extracting(Setting::name).containsExactly("token",
+        "clientSecret", "azureClientSecret", "azureAdToken", "generatedToken");
+    assertThat(d.credentials()).extracting(Setting::name).containsExactly("token", "clientId", "clientSecret",
+        "azureTenantId", "azureClientId", "azureClientSecret", "azureAdToken", "azureAdTokenExpiresAt",
+        "generatedToken", "generatedTokenId", "generatedTokenCreatedAt", "generatedTokenExpiresAt");
     assertThat(d.capabilities()).containsExactlyInAnyOrder(Capability.INTERACTIVE_SQL, Capability.INTERACTIVE_PYTHON,
         Capability.INTERACTIVE_SCALA, Capability.CLUSTERS, Capability.JOBS);
   }

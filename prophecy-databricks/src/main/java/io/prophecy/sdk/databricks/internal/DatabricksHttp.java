@@ -74,6 +74,14 @@ public final class DatabricksHttp implements AutoCloseable {
   /** What a request is, carried as its tag to the retry interceptor. */
   record Call(String operation, Repeat repeat) {}
 
+  /** The {@code Authorization} value of one attempt, carried as a tag from the renewing interceptor to the network one. */
+  record SentAuthorization(String value) {
+    @Override
+    public String toString() {
+      return "SentAuthorization[****]";
+    }
+  }
+
   private final HttpUrl workspace;
   private final DatabricksAuth auth;
   private final DatabricksSettings settings;
@@ -91,6 +99,21 @@ public final class DatabricksHttp implements AutoCloseable {
     String origin = origin(workspace);
     Interceptor agent = chain -> chain.proceed(chain.request().newBuilder().header("User-Agent", userAgent)
         .header("Accept", "application/json").build());
+    // The authorization is had once per attempt, before a connection is taken (it may ask for a token
+    // first); a 401 from the workspace renews it once, when the auth can, and sends the request again.
+    Interceptor renewing = chain -> {
+      Request r = chain.request();
+      SentAuthorization sent = new SentAuthorization(auth.authorization());
+      Response resp = chain.proceed(r.newBuilder().tag(SentAuthorization.class, sent).build());
+      if (resp.code() != 401 || !origin(resp.request().url()).equals(origin) || !auth.renew(sent.value())) {
+        return resp;
+      }
+      resp.close();
+      LOG.debug("databricks {} {}: the {} was refused (HTTP 401) and renewed; sending once more", r.method(),
+          r.url().encodedPath(), auth.description());
+      return chain.proceed(r.newBuilder().tag(SentAuthorization.class, new SentAuthorization(auth.authorization()))
+          .build());
+    };
     // A network interceptor sees every hop: a redirect to another origin never carries the token.
     Interceptor authorization = chain -> {
       Request r = chain.request();
@@ -99,7 +122,8 @@ public final class DatabricksHttp implements AutoCloseable {
             r.url().host());
         return chain.proceed(r);
       }
-      return chain.proceed(r.newBuilder().header("Authorization", auth.authorization()).build());
+      SentAuthorization sent = r.tag(SentAuthorization.class);
+      return chain.proceed(r.newBuilder().header("Authorization", sent.value()).build());
     };
     this.client = new OkHttpClient.Builder()
         .connectTimeout(settings.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
@@ -112,6 +136,7 @@ public final class DatabricksHttp implements AutoCloseable {
         .connectionPool(new okhttp3.ConnectionPool(5, 30, TimeUnit.SECONDS))
         .addInterceptor(agent)
         .addInterceptor(this::retry)
+        .addInterceptor(renewing)
         .addNetworkInterceptor(authorization)
         .build();
   }
@@ -476,6 +501,7 @@ public final class DatabricksHttp implements AutoCloseable {
   public void close() {
     client.dispatcher().executorService().shutdown();
     client.connectionPool().evictAll();
+    auth.close();
   }
 
   @Override
