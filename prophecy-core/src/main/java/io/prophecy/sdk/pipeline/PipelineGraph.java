@@ -40,7 +40,7 @@ public final class PipelineGraph {
   PipelineGraph(String name, ObjectNode document, List<Gem> gems, List<Connection> connections,
       Configuration configuration, List<Diagnostic> readProblems) {
     this.name = name;
-    this.document = document;
+    this.document = withoutGraph(document);
     Map<String, Gem> byId = new LinkedHashMap<>();
     gems.forEach(g -> byId.put(g.id(), g));
     this.gems = Collections.unmodifiableMap(byId);
@@ -54,6 +54,23 @@ public final class PipelineGraph {
   }
 
   /** The connections arriving at a gem, by its id. */
+  /**
+   * The document without its processes and connections, which the gems and connections hold: a shallow
+   * copy whose two keys keep their places (with empty values) so that the file is written in its order.
+   */
+  private static ObjectNode withoutGraph(ObjectNode document) {
+    if (!document.has("processes") && !document.has("connections")) {
+      return document;
+    }
+    ObjectNode out = Json.object();
+    document.fields().forEachRemaining(e -> out.set(e.getKey(), switch (e.getKey()) {
+      case "processes" -> Json.object();
+      case "connections" -> Json.array();
+      default -> e.getValue();
+    }));
+    return out;
+  }
+
   List<Connection> into(String gemId) {
     return byTarget.getOrDefault(gemId, List.of());
   }
@@ -271,7 +288,7 @@ public final class PipelineGraph {
   public ObjectNode toWorkflow() {
     ObjectNode out = document.deepCopy();
     ObjectNode processes = Json.object();
-    gems.values().forEach(g -> processes.set(g.id(), g.node().deepCopy()));
+    gems.values().forEach(g -> processes.set(g.id(), g.node()));
     out.set("processes", processes);
     ArrayNode cs = Json.array();
     for (Connection c : connections) {
