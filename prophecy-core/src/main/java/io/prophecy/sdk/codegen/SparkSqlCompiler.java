@@ -728,7 +728,8 @@ public final class SparkSqlCompiler {
     String mode = d.options().getOrDefault("writeMode", "error");
     String note = mode.equals("overwrite") ? "" : "-- writeMode " + mode + ": Spark SQL only overwrites a directory\n";
     Map<String, String> opts = new LinkedHashMap<>(d.options());
-    String path = d.path().orElse("");
+    // as in a read's options: a password in the path's user info stays out of the script
+    String path = CodeText.withoutCredentials(d.path().orElse(""));
     opts.remove("path");
     return note + "INSERT OVERWRITE DIRECTORY " + literal(path) + "\nUSING " + f + optionsOf(opts, false) + "\n" + query;
   }
