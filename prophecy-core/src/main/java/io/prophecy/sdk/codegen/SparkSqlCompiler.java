@@ -55,7 +55,7 @@ public final class SparkSqlCompiler {
     this.graph = graph;
     this.datasets = datasets;
     this.config = config;
-    this.columns = new LinkedHashMap<>(graph.knownColumns(datasets));
+    this.columns = graph.knownColumns(datasets); // a map of its own, which the engine's columns override
     this.columns.putAll(columns);
     this.tablesForSources = tablesForSources;
   }
@@ -149,13 +149,12 @@ public final class SparkSqlCompiler {
     } catch (IllegalStateException e) {
       throw new InvalidInputException("pipeline '" + graph.name() + "'", e.getMessage());
     }
-    Map<String, String> views = new LinkedHashMap<>();
     for (Gem gem : order) {
       String view = prefix + gem.name();
-      views.put(gem.id(), view);
       Map<String, String> in = new LinkedHashMap<>();
       for (var e : g.upstream(gem).entrySet()) {
-        in.put(e.getKey(), views.get(e.getValue().gem().id()));
+        // an input's gem comes earlier in the order; its view is named the same way
+        in.put(e.getKey(), prefix + e.getValue().gem().name());
       }
       for (var p : gem.inputs()) {
         if (!in.containsKey(p.slug())) {
@@ -728,7 +727,8 @@ public final class SparkSqlCompiler {
     String mode = d.options().getOrDefault("writeMode", "error");
     String note = mode.equals("overwrite") ? "" : "-- writeMode " + mode + ": Spark SQL only overwrites a directory\n";
     Map<String, String> opts = new LinkedHashMap<>(d.options());
-    String path = d.path().orElse("");
+    // as in a read's options: a password in the path's user info stays out of the script
+    String path = CodeText.withoutCredentials(d.path().orElse(""));
     opts.remove("path");
     return note + "INSERT OVERWRITE DIRECTORY " + literal(path) + "\nUSING " + f + optionsOf(opts, false) + "\n" + query;
   }

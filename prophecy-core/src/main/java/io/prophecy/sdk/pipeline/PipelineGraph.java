@@ -35,12 +35,14 @@ public final class PipelineGraph {
   /** The gems in dependency order, or the message naming a cycle; worked out on first use. */
   private volatile Object order;
   /** Every gem's {@link #upstream}, by gem id; worked out on first use. */
-  private volatile Map<String, Map<String, Upstream>> upstreams;
+  /** Each gem's inputs, by the gem itself: one identity lookup, and a gem of another graph is not found. */
+  private volatile Map<Gem, Map<String, Upstream>> upstreams;
+  private volatile Wiring wiring;
 
   PipelineGraph(String name, ObjectNode document, List<Gem> gems, List<Connection> connections,
       Configuration configuration, List<Diagnostic> readProblems) {
     this.name = name;
-    this.document = document;
+    this.document = withoutGraph(document);
     Map<String, Gem> byId = new LinkedHashMap<>();
     gems.forEach(g -> byId.put(g.id(), g));
     this.gems = Collections.unmodifiableMap(byId);
@@ -54,6 +56,96 @@ public final class PipelineGraph {
   }
 
   /** The connections arriving at a gem, by its id. */
+  /**
+   * The document without its processes and connections, which the gems and connections hold: a shallow
+   * copy whose two keys keep their places (with empty values) so that the file is written in its order.
+   */
+  private static ObjectNode withoutGraph(ObjectNode document) {
+    if (!document.has("processes") && !document.has("connections")) {
+      return document;
+    }
+    ObjectNode out = Json.object();
+    document.fields().forEachRemaining(e -> out.set(e.getKey(), switch (e.getKey()) {
+      case "processes" -> Json.object();
+      case "connections" -> Json.array();
+      default -> e.getValue();
+    }));
+    return out;
+  }
+
+  /**
+   * The graph's gems and connections resolved once into positions, for the validator's passes over every
+   * gem: no lookup by id per gem. Positions are the gems' places in {@link #gems()}.
+   */
+  static final class Wiring {
+    private static final Connection[] NONE = new Connection[0];
+
+    /** The gems in the graph's order. */
+    final Gem[] gems;
+    /** Per connection (as {@link #connections()} lists them): the gem it leaves or enters; null if none has that id. */
+    final Gem[] sources;
+    final Gem[] targets;
+    /** Per gem position: the connections that enter it and that leave it. */
+    final Connection[][] into;
+    final Connection[][] outOf;
+    /** Per gem position, as {@link #upstream(Gem)} orders them: the input slugs and the positions of their gems. */
+    final String[][] inputSlugs;
+    final int[][] inputGems;
+    /** Gem positions in dependency order; null when the gems form a cycle. */
+    final int[] order;
+
+    private Wiring(PipelineGraph g) {
+      gems = g.gems.values().toArray(new Gem[0]);
+      Map<String, Integer> position = new HashMap<>(gems.length * 2);
+      for (int i = 0; i < gems.length; i++) {
+        position.put(gems[i].id(), i);
+      }
+      sources = new Gem[g.connections.size()];
+      targets = new Gem[g.connections.size()];
+      into = new Connection[gems.length][];
+      outOf = new Connection[gems.length][];
+      for (int i = 0; i < gems.length; i++) {
+        into[i] = g.into(gems[i].id()).toArray(NONE);
+        outOf[i] = g.outOf(gems[i].id()).toArray(NONE);
+      }
+      for (int c = 0; c < sources.length; c++) {
+        Connection conn = g.connections.get(c);
+        sources[c] = g.gems.get(conn.source());
+        targets[c] = g.gems.get(conn.target());
+      }
+      inputSlugs = new String[gems.length][];
+      inputGems = new int[gems.length][];
+      for (int i = 0; i < gems.length; i++) {
+        Map<String, Upstream> up = g.upstream(gems[i]);
+        inputSlugs[i] = new String[up.size()];
+        inputGems[i] = new int[up.size()];
+        int j = 0;
+        for (var e : up.entrySet()) {
+          inputSlugs[i][j] = e.getKey();
+          inputGems[i][j++] = position.get(e.getValue().gem().id());
+        }
+      }
+      Object sorted = g.sorted();
+      if (sorted instanceof List<?> list) {
+        order = new int[list.size()];
+        for (int k = 0; k < order.length; k++) {
+          order[k] = position.get(((Gem) list.get(k)).id());
+        }
+      } else {
+        order = null;
+      }
+    }
+  }
+
+  /** The resolved wiring, worked out once (a race works it out twice and keeps an equal one). */
+  Wiring wiring() {
+    Wiring w = wiring;
+    if (w == null) {
+      wiring = w = new Wiring(this);
+    }
+    return w;
+  }
+
   List<Connection> into(String gemId) {
     return byTarget.getOrDefault(gemId, List.of());
   }
@@ -127,14 +219,15 @@ public final class PipelineGraph {
 
   /** Where each input of a gem takes its data from, by input slug; unconnected inputs are absent. */
   public Map<String, Upstream> upstream(Gem gem) {
-    Map<String, Map<String, Upstream>> all = upstreams;
+    Map<Gem, Map<String, Upstream>> all = upstreams;
     if (all == null) {
       // the graph does not change: work out every gem's inputs once (a race computes equal maps)
-      Map<String, Map<String, Upstream>> made = new HashMap<>();
-      gems.values().forEach(g -> made.put(g.id(), inputsOf(g)));
+      Map<Gem, Map<String, Upstream>> made = new java.util.IdentityHashMap<>(gems.size());
+      gems.values().forEach(g -> made.put(g, inputsOf(g)));
       upstreams = all = made;
     }
-    return gems.get(gem.id()) == gem ? all.get(gem.id()) : inputsOf(gem);
+    Map<String, Upstream> known = all.get(gem);
+    return known != null ? known : inputsOf(gem);
   }
 
   private Map<String, Upstream> inputsOf(Gem gem) {
@@ -177,6 +270,22 @@ public final class PipelineGraph {
    * @throws IllegalStateException naming the gems on a cycle
    */
   public List<Gem> topologicalOrder() {
+    Object order = sorted();
+    if (order instanceof String cycle) {
+      throw new IllegalStateException(cycle);
+    }
+    @SuppressWarnings("unchecked")
+    List<Gem> gems = (List<Gem>) order;
+    return gems;
+  }
+
+  /** The message naming the gems that form a cycle, when they do. */
+  Optional<String> cycle() {
+    return sorted() instanceof String cycle ? Optional.of(cycle) : Optional.empty();
+  }
+
+  /** The gems in dependency order, or the message naming a cycle; sorted once. */
+  private Object sorted() {
     Object order = this.order;
     if (order == null) {
       try {
@@ -186,12 +295,7 @@ public final class PipelineGraph {
       }
       this.order = order; // the graph does not change; a race sorts twice and keeps an equal answer
     }
-    if (order instanceof String cycle) {
-      throw new IllegalStateException(cycle);
-    }
-    @SuppressWarnings("unchecked")
-    List<Gem> gems = (List<Gem>) order;
-    return gems;
+    return order;
   }
 
   private List<Gem> sort() {
@@ -248,13 +352,14 @@ public final class PipelineGraph {
 
   /**
    * The output columns of each gem, by gem name, where they follow from declared dataset schemas
-   * without an engine: through Reformat, Filter, Join with listed columns, Aggregate and so on.
+   * without an engine: through Reformat, Filter, Join with listed columns, Aggregate and so on. A new map
+   * on every call, in dependency order, which the caller may change; its lists cannot be changed.
    */
   public Map<String, List<String>> knownColumns(DatasetLookup datasets) {
     Validator v = Validator.forSchemas(this, datasets);
     v.run();
     Map<String, List<String>> out = new LinkedHashMap<>();
-    v.schemas().forEach((id, cols) -> out.put(gems.get(id).name(), List.copyOf(cols)));
+    v.schemas().forEach((gem, cols) -> out.put(gem.name(), List.copyOf(cols)));
     return out;
   }
 
@@ -271,7 +376,7 @@ public final class PipelineGraph {
   public ObjectNode toWorkflow() {
     ObjectNode out = document.deepCopy();
     ObjectNode processes = Json.object();
-    gems.values().forEach(g -> processes.set(g.id(), g.node().deepCopy()));
+    gems.values().forEach(g -> processes.set(g.id(), g.node()));
     out.set("processes", processes);
     ArrayNode cs = Json.array();
     for (Connection c : connections) {

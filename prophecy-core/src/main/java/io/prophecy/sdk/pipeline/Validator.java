@@ -22,8 +22,12 @@ final class Validator {
   private final PipelineGraph graph;
   private final DatasetLookup datasets;
   private final List<Diagnostic> out = new ArrayList<>();
-  /** Output column names of gems, lower case, where known. */
-  private final Map<String, List<String>> schemas = new HashMap<>();
+  /** The graph's gems and connections by position. */
+  private final PipelineGraph.Wiring wiring;
+  /** Output column names of gems, by gem position; null where not known. */
+  private final List<String>[] schemas;
+  /** The position of the gem being checked. */
+  private int at;
 
   /** Inside a subgraph, the Subgraph gem's own id: inner connections name it where data enters and leaves. */
   private final Optional<String> boundary;
@@ -45,6 +49,10 @@ final class Validator {
     this.datasets = datasets;
     this.boundary = boundary;
     this.schemasOnly = schemasOnly;
+    this.wiring = graph.wiring();
+    @SuppressWarnings("unchecked")
+    List<String>[] none = new List[wiring.gems.length];
+    this.schemas = none;
   }
 
   List<Diagnostic> run() {
@@ -53,29 +61,35 @@ final class Validator {
       names();
       connections();
     }
-    List<Gem> order;
-    try {
-      order = graph.topologicalOrder();
-    } catch (IllegalStateException e) {
-      for (Gem g : graph.gems()) {
+    int[] order = wiring.order;
+    if (order == null) {
+      for (Gem g : wiring.gems) {
         g.problem().ifPresent(out::add);
       }
-      String cycle = e.getMessage();
-      graph.gems().stream().filter(g -> cycle.contains(g.name())).findFirst()
-          .ifPresent(g -> out.add(Diagnostic.error(g.name(), null, "pipeline '" + graph.name() + "': " + cycle
-              + "; a gem cannot read, directly or not, from its own output")));
+      String cycle = graph.cycle().orElseThrow();
+      for (Gem g : wiring.gems) {
+        if (cycle.contains(g.name())) {
+          out.add(Diagnostic.error(g.name(), null, "pipeline '" + graph.name() + "': " + cycle
+              + "; a gem cannot read, directly or not, from its own output"));
+          break;
+        }
+      }
       return out;
     }
-    for (Gem g : order) {
-      g.problem().ifPresent(out::add);
+    for (int p : order) {
+      Gem g = wiring.gems[p];
+      at = p;
+      if (g.problem().isPresent()) {
+        out.add(g.problem().get());
+      }
       gem(g);
     }
     return out;
   }
 
   private void names() {
-    Set<String> seen = new HashSet<>();
-    for (Gem g : graph.gems()) {
+    Set<String> seen = new HashSet<>(wiring.gems.length * 2);
+    for (Gem g : wiring.gems) {
       if (!seen.add(g.name())) {
         out.add(Diagnostic.error(g.name(), "metadata.label", "two gems are named '" + g.name() + "'; gem names must be unique"));
       }
@@ -83,9 +97,12 @@ final class Validator {
   }
 
   private void connections() {
-    for (Connection c : graph.connections()) {
-      Optional<Gem> source = graph.find(c.source());
-      Optional<Gem> target = graph.find(c.target());
+    List<Connection> all = graph.connections();
+    for (int i = 0; i < wiring.sources.length; i++) {
+      Connection c = all.get(i);
+      // by id, as connections name gems; else as find() does, by name too
+      Optional<Gem> source = wiring.sources[i] != null ? Optional.of(wiring.sources[i]) : graph.find(c.source());
+      Optional<Gem> target = wiring.targets[i] != null ? Optional.of(wiring.targets[i]) : graph.find(c.target());
       if (boundary.isPresent() && (boundary.get().equals(c.source()) || boundary.get().equals(c.target()))) {
         continue; // data entering or leaving the subgraph
       }
@@ -104,10 +121,11 @@ final class Validator {
             "arrives at port " + c.targetPort() + ", which is not an input of this gem"));
       }
     }
-    for (Gem g : graph.gems()) {
+    for (int p = 0; p < wiring.gems.length; p++) {
+      Gem g = wiring.gems[p];
       for (Port in : g.inputs()) {
         int n = 0;
-        for (Connection c : graph.into(g.id())) {
+        for (Connection c : wiring.into[p]) {
           if (c.targetPort().equals(in.id())) {
             n++;
           }
@@ -121,7 +139,7 @@ final class Validator {
       if (!(g.spec() instanceof GemSpec.Target)) {
         for (Port o : g.outputs()) {
           boolean used = false;
-          for (Connection c : graph.outOf(g.id())) {
+          for (Connection c : wiring.outOf[p]) {
             used |= c.sourcePort().equals(o.id());
           }
           if (!used) {
@@ -142,9 +160,12 @@ final class Validator {
   }
 
   private void gem(Gem g) {
-    Map<String, PipelineGraph.Upstream> up = graph.upstream(g);
+    String[] slugs = wiring.inputSlugs[at];
+    int[] from = wiring.inputGems[at];
     Map<String, List<String>> inputs = new LinkedHashMap<>();
-    up.forEach((slug, u) -> inputs.put(slug, schemas.get(u.gem().id())));
+    for (int j = 0; j < slugs.length; j++) {
+      inputs.put(slugs[j], schemas[from[j]]);
+    }
     List<String> in0 = inputs.get("in0");
     GemSpec spec = g.spec();
     if (spec instanceof GemSpec.Source s) {
@@ -153,7 +174,7 @@ final class Validator {
       }
       dataset(g, s.datasetId()).ifPresent(d -> {
         if (!d.schema().isEmpty()) {
-          schemas.put(g.id(), d.schema().stream().map(DatasetSpec.Column::name).toList());
+          schemas[at] = d.schema().stream().map(DatasetSpec.Column::name).toList();
         }
       });
     } else if (spec instanceof GemSpec.Target t) {
@@ -166,7 +187,7 @@ final class Validator {
         out.add(Diagnostic.error(g.name(), "expressions", "a Reformat gem needs at least one output column"));
       }
       columns(g, "expressions", r.columns(), in0, inputs);
-      schemas.put(g.id(), targets(r.columns()));
+      schemas[at] = targets(r.columns());
     } else if (spec instanceof GemSpec.Filter f) {
       expression(g, "condition", f.condition(), in0, inputs);
       pass(g, in0);
@@ -183,7 +204,7 @@ final class Validator {
       all.addAll(a.aggregates());
       if (a.pivotColumn().isEmpty()) {
         duplicates(g, "aggregate", all);
-        schemas.put(g.id(), targets(all));
+        schemas[at] = targets(all);
       }
     } else if (spec instanceof GemSpec.OrderBy o) {
       if (o.orders().isEmpty()) {
@@ -243,7 +264,7 @@ final class Validator {
       if (in0 != null) {
         List<String> all = new ArrayList<>(in0);
         targets(w.columns()).stream().filter(c -> indexOf(all, c) < 0).forEach(all::add);
-        schemas.put(g.id(), all);
+        schemas[at] = all;
       }
     } else if (spec instanceof GemSpec.SqlStatement s) {
       if (s.sql().isBlank()) {
@@ -311,7 +332,7 @@ final class Validator {
     columns(g, "expressions", j.columns(), null, inputs);
     j.where().ifPresent(w -> expression(g, "whereClause", w, null, inputs));
     if (!j.columns().isEmpty()) {
-      schemas.put(g.id(), targets(j.columns()));
+      schemas[at] = targets(j.columns());
     } else if (inputs.values().stream().allMatch(s -> s != null)) {
       List<String> all = new ArrayList<>();
       Map<String, String> owner = new HashMap<>();
@@ -329,7 +350,7 @@ final class Validator {
           }
         }
       });
-      schemas.put(g.id(), all);
+      schemas[at] = all;
     }
   }
 
@@ -377,13 +398,13 @@ final class Validator {
       }
     }
     if (cols != null) {
-      schemas.put(g.id(), cols);
+      schemas[at] = cols;
     }
   }
 
   private void pass(Gem g, List<String> in0) {
     if (in0 != null) {
-      schemas.put(g.id(), in0);
+      schemas[at] = in0;
     }
   }
 
@@ -516,8 +537,16 @@ final class Validator {
     return -1;
   }
 
-  /** Output columns of the gems whose schema is known after {@link #run()}, by gem id. */
-  Map<String, List<String>> schemas() {
-    return schemas;
+  /** Output columns of the gems whose schema is known after {@link #run()}, by gem, in dependency order. */
+  Map<Gem, List<String>> schemas() {
+    Map<Gem, List<String>> known = new LinkedHashMap<>();
+    if (wiring.order != null) {
+      for (int p : wiring.order) {
+        if (schemas[p] != null) {
+          known.put(wiring.gems[p], schemas[p]);
+        }
+      }
+    }
+    return known;
   }
 }

@@ -79,4 +79,16 @@ class GeneratedCodeSafetyTest {
           .forEach(e -> assertThat(e.getValue()).doesNotContain("db_password").contains("\"region\" : \"US\""));
     }
   }
+
+  @Test
+  void noSecretReachesTheSparkSqlScript() {
+    String script = SparkSqlCompiler.script(CodegenFixtures.secretPipeline(), CodegenFixtures.secretDatasets(),
+        Map.of("db_password", CodegenFixtures.SECRETS.get(3), "region", "EU"));
+    for (String secret : CodegenFixtures.SECRETS) {
+      assertThat(script).doesNotContain(secret);
+    }
+    // the target's path keeps its user and host; the read keeps the JDBC URL without its password
+    assertThat(script).contains("INSERT OVERWRITE DIRECTORY 's3a://etl@bucket/revenue'")
+        .contains("jdbc:postgresql://db.example.com:5432/shop?user=etl&ssl=true");
+  }
 }
