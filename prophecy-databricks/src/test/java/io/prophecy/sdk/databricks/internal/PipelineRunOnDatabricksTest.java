@@ -1,0 +1,286 @@
+package io.prophecy.sdk.databricks.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.prophecy.sdk.Fabric;
+import io.prophecy.sdk.Interim;
+import io.prophecy.sdk.Pipeline;
+import io.prophecy.sdk.Project;
+import io.prophecy.sdk.Prophecy;
+import io.prophecy.sdk.Run;
+import io.prophecy.sdk.RunOptions;
+import io.prophecy.sdk.Team;
+import io.prophecy.sdk.model.Credentials;
+import io.prophecy.sdk.model.DatasetSpec;
+import io.prophecy.sdk.model.DatasetSpec.Column;
+import io.prophecy.sdk.model.FabricSpec;
+import io.prophecy.sdk.model.GemMetrics;
+import io.prophecy.sdk.model.RunRecord;
+import io.prophecy.sdk.model.Secret;
+import io.prophecy.sdk.pipeline.Diagnostic;
+import io.prophecy.sdk.pipeline.GemSpec.JoinType;
+import io.prophecy.sdk.pipeline.PipelineBuilder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+import mockwebserver3.MockWebServer;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code pipeline.run(fabric)} on a Databricks fabric, through the SDK, against a workspace whose Command
+ * API runs the SQL commands for real on local Spark ({@link SparkBackedCommandApi}); the same pipeline on
+ * the embedded Spark fabric gives the same counts and samples. One Spark context for the class: the
+ * fake's, which the embedded fabric uses as the application's own.
+ */
+class PipelineRunOnDatabricksTest {
+  /** order_id, customer_id, amount, status. */
+  static final String ORDERS = """
+      order_id,customer_id,amount,status
+      1,1,100.0,PAID
+      2,1,50.0,PAID
+      3,2,30.0,PAID
+      4,2,70.0,OPEN
+      5,3,25.0,PAID
+      6,4,10.0,CANCELLED
+      7,3,40.0,OPEN
+      8,1,20.0,PAID
+      """;
+  static final String CUSTOMERS = """
+      id,name,country
+      1,Ann,DE
+      2,Bob,FR
+      3,Cy,DE
+      5,Eve,US
+      """;
+  private static final String CLUSTER = SparkBackedCommandApi.CLUSTER;
+
+  @TempDir static Path dir;
+  static SparkSession spark;
+  static Prophecy prophecy;
+  static Team team;
+  static Fabric local;
+  static Project project;
+  static String token;
+
+  MockWebServer server;
+  SparkBackedCommandApi api;
+  Fabric dbx;
+
+  @BeforeAll
+  static void setUp() {
+    spark = SparkSession.builder().master("local[2]").appName("fake-databricks-cluster")
+        .config("spark.ui.enabled", "false")
+        .config("spark.driver.bindAddress", "127.0.0.1").config("spark.driver.host", "127.0.0.1")
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.sql.warehouse.dir", dir.resolve("warehouse").toString())
+        .getOrCreate();
+    byte[] bytes = new byte[16];
+    ThreadLocalRandom.current().nextBytes(bytes);
+    token = "dapi" + HexFormat.of().formatHex(bytes);
+    prophecy = Prophecy.builder().home(dir.resolve("home")).build();
+    team = prophecy.as(prophecy.users().create("alice@example.com")).teams().create("analytics");
+    local = team.fabrics().create(FabricSpec.builder().kind("spark").name("local").putSettings("master", "local[2]").build());
+    project = team.projects().create("shop");
+    write("data/orders.csv", ORDERS);
+    write("data/customers.csv", CUSTOMERS);
+    project.datasets().create(DatasetSpec.builder().name("orders").format("csv").path("data/orders.csv")
+        .putOptions("header", "true")
+        .addSchema(Column.of("order_id", "int"), Column.of("customer_id", "int"), Column.of("amount", "double"),
+            Column.of("status", "string"))
+        .build());
+    // no declared schema: the engine infers it
+    project.datasets().create(DatasetSpec.builder().name("customers").format("csv").path("data/customers.csv")
+        .putOptions("header", "true").build());
+    project.datasets().create(DatasetSpec.builder().name("revenue").format("parquet").path("out/revenue")
+        .putOptions("writeMode", "overwrite").build());
+  }
+
+  @AfterAll
+  static void tearDown() {
+    if (prophecy != null) {
+      prophecy.close();
+    }
+    if (spark != null) {
+      spark.stop();
+    }
+  }
+
+  @BeforeEach
+  void workspace(TestInfo info) throws Exception {
+    server = new MockWebServer();
+    api = new SparkBackedCommandApi(spark, token, TestPlatform.USER_AGENT);
+    server.setDispatcher(api);
+    server.start();
+    String url = server.url("/").toString();
+    dbx = team.fabrics().create(FabricSpec.builder().kind("databricks").name("dbx-" + info.getTestMethod().orElseThrow()
+        .getName().toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-").substring(0, 12))
+        .putSettings("workspaceUrl", url.substring(0, url.length() - 1)).putSettings("clusterId", CLUSTER).build());
+    dbx.credentials().set(Credentials.ofSecret("token", Secret.of(token)));
+  }
+
+  @AfterEach
+  void closeWorkspace() {
+    api.close();
+    server.close();
+  }
+
+  static void write(String relative, String text) {
+    try {
+      Path file = project.workingCopy().resolve(relative);
+      Files.createDirectories(file.getParent());
+      Files.writeString(file, text);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  static void revenue(PipelineBuilder p) {
+    p.source("Orders", "orders")
+        .source("Customers", "customers")
+        .reformat("Priced", "Orders", r -> r.columns("order_id", "customer_id", "status")
+            .column("cents", "CAST(amount * 100 AS INT)"))
+        .filter("Paid", "Priced", "status = 'PAID'")
+        .join("With_Customer", List.of("Paid", "Customers"), j -> j
+            .on("in1", "in0.customer_id = in1.id", JoinType.INNER)
+            .columns("in0.order_id", "in0.cents", "in1.name", "in1.country"))
+        .aggregate("By_Country", "With_Customer", a -> a.groupBy("country")
+            .agg("revenue", "sum(cents)").agg("orders", "count(*)"))
+        .target("Revenue", "By_Country", "revenue");
+  }
+
+  static Run run(Pipeline p, Fabric fabric, RunOptions options) throws InterruptedException {
+    Run run = p.run(fabric, options.timeout(Duration.ofMinutes(5)));
+    assertThat(run.await(Duration.ofMinutes(5))).as("run of %s on %s ended", p.name(), fabric.info().name()).isTrue();
+    return run;
+  }
+
+  static Map<String, Long> counts(Run run) {
+    Map<String, Long> m = new LinkedHashMap<>();
+    for (GemMetrics g : run.metrics()) {
+      m.put(g.gem(), g.rows());
+    }
+    return m;
+  }
+
+  @Test
+  void aPipelineRunGivesTheSameCountsAndSamplesAsOnTheEmbeddedFabric() throws Exception {
+    Pipeline p = project.pipelines().create("revenue_by_country", PipelineRunOnDatabricksTest::revenue);
+    Run onSpark = run(p, local, RunOptions.defaults());
+    assertThat(onSpark.status()).as("failure: %s", onSpark.failure()).isEqualTo(RunRecord.Status.SUCCEEDED);
+
+    Run onDbx = run(p, dbx, RunOptions.defaults());
+
+    assertThat(onDbx.status()).as("failure: %s", onDbx.failure()).isEqualTo(RunRecord.Status.SUCCEEDED);
+    Map<String, Long> expected = new LinkedHashMap<>();
+    expected.put("Orders", 8L);
+    expected.put("Customers", 4L);
+    expected.put("Priced", 8L);
+    expected.put("Paid", 5L);          // orders 1, 2, 3, 5, 8
+    expected.put("With_Customer", 5L); // each of customers 1, 2, 3 is known
+    expected.put("By_Country", 2L);    // DE (1, 2, 5, 8), FR (3)
+    expected.put("Revenue", 2L);
+    assertThat(counts(onDbx)).containsExactlyEntriesOf(expected);
+    assertThat(counts(onSpark)).containsExactlyEntriesOf(expected);
+    assertThat(onDbx.metrics()).allSatisfy(m -> assertThat(m.duration()).isPositive());
+    // the same samples, value for value and type for type (Integer for an int, Long for a count)
+    assertThat(onDbx.interims().keySet()).containsExactlyElementsOf(onSpark.interims().keySet())
+        .containsExactly("Orders", "Customers", "Priced", "Paid", "With_Customer", "By_Country");
+    for (String gem : onSpark.interims().keySet()) {
+      Interim a = onSpark.interim(gem);
+      Interim b = onDbx.interim(gem);
+      assertThat(b.rows()).as(gem).isEqualTo(a.rows());
+      assertThat(b.sample().columns()).as(gem).isEqualTo(a.sample().columns());
+      assertThat(b.sample().rows()).as(gem).containsExactlyInAnyOrderElementsOf(a.sample().rows());
+      assertThat(b.sample().truncated()).as(gem).isEqualTo(a.sample().truncated());
+    }
+    assertThat(onDbx.interim("By_Country").sample().rows())
+        .containsExactlyInAnyOrder(List.of("DE", 19500L, 4L), List.of("FR", 3000L, 1L));
+    assertThat(onDbx.interim("Priced").sample().columns()).extracting(c -> c.name() + " " + c.type())
+        .containsExactly("order_id int", "customer_id int", "status string", "cents int");
+    // the cluster wrote the target
+    List<Row> written = spark.read().parquet(project.workingCopy().resolve("out/revenue").toString()).collectAsList();
+    assertThat(written).extracting(Row::toString).containsExactlyInAnyOrder("[DE,19500,4]", "[FR,3000,1]");
+
+    // every request: the cluster, one context, four kinds of commands, their status polls, the destroy
+    assertThat(api.awaitAllDestroyed(Duration.ofSeconds(30))).isTrue();
+    assertThat(api.problems).isEmpty();
+    List<String> texts = api.commandTexts();
+    Path wc = project.workingCopy();
+    assertThat(texts).hasSize(1 + 1 + 6 + 1);
+    assertThat(SparkBackedCommandApi.statements(texts.get(0))).hasSize(6).satisfiesExactly(
+        s -> assertThat(s).isEqualTo("CREATE OR REPLACE TEMPORARY VIEW `Orders` (`order_id` int, `customer_id` int,"
+            + " `amount` double, `status` string) USING csv OPTIONS (`path` '" + wc.resolve("data/orders.csv")
+            + "', `header` 'true')"),
+        s -> assertThat(s).isEqualTo("CREATE OR REPLACE TEMPORARY VIEW `Customers` USING csv OPTIONS (`path` '"
+            + wc.resolve("data/customers.csv") + "', `header` 'true', `inferSchema` 'true')"),
+        s -> assertThat(s).startsWith("CREATE OR REPLACE TEMPORARY VIEW `Priced` AS\n").contains("`Orders`"),
+        s -> assertThat(s).startsWith("CREATE OR REPLACE TEMPORARY VIEW `Paid` AS\n").contains("`Priced`"),
+        s -> assertThat(s).startsWith("CREATE OR REPLACE TEMPORARY VIEW `With_Customer` AS\n").contains("`Paid`"),
+        s -> assertThat(s).startsWith("CREATE OR REPLACE TEMPORARY VIEW `By_Country` AS\n").contains("`With_Customer`"));
+    assertThat(texts.get(1)).isEqualTo(String.join("\nUNION ALL\n",
+        "SELECT 0 AS step, count(*) AS row_count FROM `Orders`",
+        "SELECT 1 AS step, count(*) AS row_count FROM `Customers`",
+        "SELECT 2 AS step, count(*) AS row_count FROM `Priced`",
+        "SELECT 3 AS step, count(*) AS row_count FROM `Paid`",
+        "SELECT 4 AS step, count(*) AS row_count FROM `With_Customer`",
+        "SELECT 5 AS step, count(*) AS row_count FROM `By_Country`",
+        "SELECT 6 AS step, count(*) AS row_count FROM (SELECT * FROM `By_Country`)"));
+    assertThat(texts.subList(2, 8)).containsExactly("SELECT * FROM `Orders` LIMIT 20",
+        "SELECT * FROM `Customers` LIMIT 20", "SELECT * FROM `Priced` LIMIT 20", "SELECT * FROM `Paid` LIMIT 20",
+        "SELECT * FROM `With_Customer` LIMIT 20", "SELECT * FROM `By_Country` LIMIT 20");
+    assertThat(texts.get(8)).isEqualTo("INSERT OVERWRITE DIRECTORY '" + wc.resolve("out/revenue")
+        + "' USING parquet\nSELECT * FROM `By_Country`");
+    assertCallSequence(texts.size());
+  }
+
+  /**
+   * The calls in order: the cluster read, one SQL context, then each command executed and polled until it
+   * finished, then the context destroyed; every body as the API documents it.
+   */
+  private void assertCallSequence(int commands) {
+    List<SparkBackedCommandApi.Call> calls = api.calls;
+    String q = "?clusterId=" + CLUSTER + "&contextId=ctx-1";
+    assertThat(calls.get(0).toString()).isEqualTo("GET /api/2.0/clusters/get?cluster_id=" + CLUSTER);
+    assertThat(calls.get(1).toString()).isEqualTo("POST /api/1.2/contexts/create {\"clusterId\":\"" + CLUSTER
+        + "\",\"language\":\"sql\"}");
+    assertThat(calls.get(2).toString()).isEqualTo("GET /api/1.2/contexts/status" + q);
+    int i = 3;
+    List<String> ids = new ArrayList<>();
+    while (i < calls.size() && calls.get(i).target().equals("/api/1.2/commands/execute")) {
+      JsonNode body = calls.get(i).body();
+      assertThat(body.path("clusterId").asText()).isEqualTo(CLUSTER);
+      assertThat(body.path("contextId").asText()).isEqualTo("ctx-1");
+      assertThat(body.path("language").asText()).isEqualTo("sql");
+      assertThat(body.size()).isEqualTo(4);
+      String id = "cmd-" + (ids.size() + 2);
+      ids.add(id);
+      i++;
+      int polls = 0;
+      while (i < calls.size() && calls.get(i).method().equals("GET")) {
+        assertThat(calls.get(i).toString()).isEqualTo("GET /api/1.2/commands/status" + q + "&commandId=" + id);
+        polls++;
+        i++;
+      }
+      assertThat(polls).as("polls of %s", id).isPositive();
+    }
+    assertThat(ids).hasSize(commands);
+    assertThat(calls.subList(i, calls.size())).extracting(Object::toString).containsExactly(
+        "POST /api/1.2/contexts/destroy {\"clusterId\":\"" + CLUSTER + "\",\"contextId\":\"ctx-1\"}");
+  }
+}
