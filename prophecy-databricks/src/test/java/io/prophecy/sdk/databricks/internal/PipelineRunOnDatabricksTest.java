@@ -249,6 +249,111 @@ class PipelineRunOnDatabricksTest {
     assertCallSequence(texts.size());
   }
 
+  @Test
+  void aBadExpressionFailsNamingTheGemAndFieldBeforeAndDuringTheRun() throws Exception {
+    Pipeline p = project.pipelines().create("bad_expression", b -> b.source("Orders", "orders")
+        .filter("Paid", "Orders", "status = 'PAID'")
+        .reformat("Shaped", "Paid", r -> r.column("order_id", "order_id").column("doubled", "amount * * 2")));
+    Run onSpark = run(p, local, RunOptions.defaults());
+
+    // analysis (validate against the fabric): one command per step, up to the one that fails, then its probes
+    assertThat(p.validate(dbx)).filteredOn(Diagnostic::isError).singleElement().satisfies(d -> {
+      assertThat(d.gem()).contains("Shaped");
+      assertThat(d.location()).contains("expressions[1].expression");
+      assertThat(d.message()).containsIgnoringCase("syntax");
+    });
+    Run onDbx = run(p, dbx, RunOptions.defaults());
+
+    assertThat(onDbx.status()).isEqualTo(RunRecord.Status.FAILED).isEqualTo(onSpark.status());
+    assertThat(onDbx.failure()).hasValueSatisfying(f -> {
+      assertThat(f.gem()).isEqualTo("Shaped");
+      assertThat(f.field()).contains("expressions[1].expression");
+      assertThat(f.message()).containsIgnoringCase("syntax").contains("PARSE_SYNTAX_ERROR").doesNotContain("<span");
+    });
+    assertThat(onSpark.failure().orElseThrow().gem()).isEqualTo("Shaped");
+    assertThat(onSpark.failure().orElseThrow().field()).isEqualTo(onDbx.failure().orElseThrow().field());
+    // as on the embedded fabric, the gems before it ran, with their samples
+    assertThat(counts(onDbx)).containsExactlyEntriesOf(counts(onSpark)).containsExactly(
+        Map.entry("Orders", 8L), Map.entry("Paid", 5L));
+    assertThat(onDbx.interim("Paid").sample().rows()).containsExactlyInAnyOrderElementsOf(
+        onSpark.interim("Paid").sample().rows());
+
+    assertThat(api.awaitAllDestroyed(Duration.ofSeconds(30))).isTrue();
+    assertThat(api.problems).isEmpty();
+    assertThat(api.created).as("one context to validate, one to run").hasSize(2);
+    List<String> texts = api.commandTexts();
+    String shaped = "CREATE OR REPLACE TEMPORARY VIEW `Shaped` AS\n";
+    String probe = "CREATE OR REPLACE TEMPORARY VIEW `__prophecy_probe` AS\n";
+    assertThat(texts).satisfiesExactly(
+        // validate: Orders, Paid, then Shaped fails, then its probes until one fails
+        t -> assertThat(t).startsWith("CREATE OR REPLACE TEMPORARY VIEW `Orders` (").endsWith(";\nSELECT * FROM `Orders` LIMIT 0"),
+        t -> assertThat(t).startsWith("CREATE OR REPLACE TEMPORARY VIEW `Paid` AS\n").endsWith(";\nSELECT * FROM `Paid` LIMIT 0"),
+        t -> assertThat(t).startsWith(shaped).contains("amount * * 2"),
+        t -> assertThat(t).startsWith(probe).doesNotContain("amount * * 2"),
+        t -> assertThat(t).startsWith(probe).contains("amount * * 2"),
+        // the run: every view in one command, which fails; then one by one to find the step
+        t -> assertThat(SparkBackedCommandApi.statements(t)).hasSize(3),
+        t -> assertThat(t).startsWith("CREATE OR REPLACE TEMPORARY VIEW `Orders` (").doesNotContain(";"),
+        t -> assertThat(t).startsWith("CREATE OR REPLACE TEMPORARY VIEW `Paid` AS\n"),
+        t -> assertThat(t).startsWith(shaped),
+        t -> assertThat(t).startsWith(probe).doesNotContain("amount * * 2"),
+        t -> assertThat(t).startsWith(probe).contains("amount * * 2"),
+        // the steps before it: counted in one query and sampled
+        t -> assertThat(t).isEqualTo("SELECT 0 AS step, count(*) AS row_count FROM `Orders`\nUNION ALL\n"
+            + "SELECT 1 AS step, count(*) AS row_count FROM `Paid`"),
+        t -> assertThat(t).isEqualTo("SELECT * FROM `Orders` LIMIT 20"),
+        t -> assertThat(t).isEqualTo("SELECT * FROM `Paid` LIMIT 20"));
+  }
+
+  @Test
+  void aRunCancelledMidwayEndsCancelledWithItsCommandCancelledAndEveryContextDestroyed() throws Exception {
+    Pipeline p = project.pipelines().create("to_cancel", PipelineRunOnDatabricksTest::revenue);
+    api.holdWhen(sql -> sql.startsWith("SELECT 0 AS step"));
+    Run run = p.run(dbx, RunOptions.defaults().timeout(Duration.ofMinutes(5)));
+    assertThat(api.awaitHeld(Duration.ofMinutes(2))).as("the count query reached the cluster").isTrue();
+    assertThat(run.status()).isEqualTo(RunRecord.Status.RUNNING);
+
+    run.cancel();
+
+    assertThat(run.await(Duration.ofMinutes(2))).isTrue();
+    assertThat(run.status()).isEqualTo(RunRecord.Status.CANCELLED);
+    assertThat(run.failure()).isEmpty();
+    assertThat(run.metrics()).isEmpty();
+    assertThat(api.awaitAllDestroyed(Duration.ofSeconds(30))).isTrue();
+    assertThat(api.leaked()).isEmpty();
+    assertThat(api.problems).isEmpty();
+    List<String> texts = api.commandTexts();
+    assertThat(texts).hasSize(2);
+    assertThat(texts.get(1)).startsWith("SELECT 0 AS step");
+    // the count query, and only it, was cancelled, once; then polled to its end and the context destroyed
+    assertThat(api.cancelled).containsExactly("cmd-3");
+    List<String> tail = api.calls.stream().dropWhile(c -> !c.target().equals("/api/1.2/commands/cancel"))
+        .map(Object::toString).toList();
+    String q = "?clusterId=" + CLUSTER + "&contextId=ctx-1&commandId=cmd-3";
+    assertThat(tail.get(0)).isEqualTo("POST /api/1.2/commands/cancel {\"clusterId\":\"" + CLUSTER
+        + "\",\"contextId\":\"ctx-1\",\"commandId\":\"cmd-3\"}");
+    assertThat(tail.subList(1, tail.size() - 1)).containsOnly("GET /api/1.2/commands/status" + q).hasSizeGreaterThanOrEqualTo(2);
+    assertThat(tail.get(tail.size() - 1)).isEqualTo("POST /api/1.2/contexts/destroy {\"clusterId\":\"" + CLUSTER
+        + "\",\"contextId\":\"ctx-1\"}");
+    assertThat(p.runs(1).get(0).status()).isEqualTo(RunRecord.Status.CANCELLED);
+  }
+
+  @Test
+  void withoutSamplesOrCountsOnlyTheGemsNothingReadsAreCountedInOneQuery() throws Exception {
+    Pipeline p = project.pipelines().create("no_counts", PipelineRunOnDatabricksTest::revenue);
+    RunOptions options = RunOptions.defaults().interims(io.prophecy.sdk.Interims.NONE).countRows(false);
+    Run onSpark = run(p, local, options);
+    Run onDbx = run(p, dbx, options);
+
+    assertThat(onDbx.status()).as("failure: %s", onDbx.failure()).isEqualTo(RunRecord.Status.SUCCEEDED);
+    assertThat(counts(onDbx)).containsExactlyEntriesOf(counts(onSpark)).containsExactly(Map.entry("Revenue", 2L));
+    assertThat(onDbx.interims()).isEmpty();
+    assertThat(api.commandTexts()).hasSize(3).element(1)
+        .isEqualTo("SELECT 6 AS step, count(*) AS row_count FROM (SELECT * FROM `By_Country`)");
+    assertThat(api.awaitAllDestroyed(Duration.ofSeconds(30))).isTrue();
+    assertThat(api.problems).isEmpty();
+  }
+
   /**
    * The calls in order: the cluster read, one SQL context, then each command executed and polled until it
    * finished, then the context destroyed; every body as the API documents it.
