@@ -21,6 +21,12 @@ import io.prophecy.sdk.model.Secret;
 import io.prophecy.sdk.pipeline.Diagnostic;
 import io.prophecy.sdk.pipeline.GemSpec.JoinType;
 import io.prophecy.sdk.pipeline.PipelineBuilder;
+import io.prophecy.sdk.spi.CodeLanguage;
+import io.prophecy.sdk.spi.ExecutionSession;
+import io.prophecy.sdk.spi.FabricConnection;
+import io.prophecy.sdk.spi.PipelinePlan;
+import io.prophecy.sdk.spi.PlanExecutor;
+import io.prophecy.sdk.spi.SessionOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,6 +35,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import mockwebserver3.MockWebServer;
@@ -202,12 +209,7 @@ class PipelineRunOnDatabricksTest {
     assertThat(onDbx.interims().keySet()).containsExactlyElementsOf(onSpark.interims().keySet())
         .containsExactly("Orders", "Customers", "Priced", "Paid", "With_Customer", "By_Country");
     for (String gem : onSpark.interims().keySet()) {
-      Interim a = onSpark.interim(gem);
-      Interim b = onDbx.interim(gem);
-      assertThat(b.rows()).as(gem).isEqualTo(a.rows());
-      assertThat(b.sample().columns()).as(gem).isEqualTo(a.sample().columns());
-      assertThat(b.sample().rows()).as(gem).containsExactlyInAnyOrderElementsOf(a.sample().rows());
-      assertThat(b.sample().truncated()).as(gem).isEqualTo(a.sample().truncated());
+      ResultTableAssert.same(gem, onSpark.interim(gem), onDbx.interim(gem));
     }
     assertThat(onDbx.interim("By_Country").sample().rows())
         .containsExactlyInAnyOrder(List.of("DE", 19500L, 4L), List.of("FR", 3000L, 1L));
@@ -336,6 +338,66 @@ class PipelineRunOnDatabricksTest {
     assertThat(tail.get(tail.size() - 1)).isEqualTo("POST /api/1.2/contexts/destroy {\"clusterId\":\"" + CLUSTER
         + "\",\"contextId\":\"ctx-1\"}");
     assertThat(p.runs(1).get(0).status()).isEqualTo(RunRecord.Status.CANCELLED);
+  }
+
+  @Test
+  void samplesSmallerThanTheGemAreTruncatedAsOnTheEmbeddedFabric() throws Exception {
+    Pipeline p = project.pipelines().create("sources_only", PipelineRunOnDatabricksTest::revenue);
+    RunOptions options = RunOptions.defaults().interims(io.prophecy.sdk.Interims.SOURCES).sampleRows(3);
+    Run onSpark = run(p, local, options);
+    Run onDbx = run(p, dbx, options);
+
+    assertThat(onDbx.status()).as("failure: %s", onDbx.failure()).isEqualTo(RunRecord.Status.SUCCEEDED);
+    assertThat(onDbx.interims().keySet()).containsExactly("Orders", "Customers");
+    for (String gem : List.of("Orders", "Customers")) {
+      ResultTableAssert.same(gem, onSpark.interim(gem), onDbx.interim(gem));
+      assertThat(onDbx.interim(gem).sample().rows()).as(gem).hasSize(3);
+      assertThat(onDbx.interim(gem).sample().truncated()).as(gem).isTrue();
+    }
+    assertThat(counts(onDbx)).containsExactlyEntriesOf(counts(onSpark));
+    assertThat(api.commandTexts()).contains("SELECT * FROM `Orders` LIMIT 3", "SELECT * FROM `Customers` LIMIT 3");
+    assertThat(api.problems).isEmpty();
+  }
+
+  @Test
+  void analysisGivesTheSchemaOfEveryGemAsOnTheEmbeddedFabric() throws Exception {
+    DatasetSpec orders = DatasetSpec.builder().from(project.datasets().list().stream()
+        .filter(d -> d.name().equals("orders")).findFirst().orElseThrow().spec())
+        .path(project.workingCopy().resolve("data/orders.csv").toString()).build();
+    PipelinePlan plan = new PipelinePlan("analysed", List.of(
+        new PipelinePlan.Step("Orders", PipelinePlan.Kind.READ, "Orders", "", Optional.of(orders), Optional.empty(),
+            false, List.of(), List.of()),
+        new PipelinePlan.Step("Doubled", PipelinePlan.Kind.TRANSFORM, "Doubled",
+            "SELECT order_id, amount * 2 AS doubled, CAST(amount AS DECIMAL(10,2)) AS exact, count(*) OVER () AS n"
+                + " FROM `Orders`", Optional.empty(), Optional.empty(), false, List.of("Orders"), List.of())), 20);
+    PlanExecutor.Analysis onSpark;
+    try (FabricConnection c = local.connect();
+        ExecutionSession s = c.openSession(SessionOptions.of(CodeLanguage.sql("spark")))) {
+      onSpark = ((PlanExecutor) s).analyze(plan);
+    }
+    PlanExecutor.Analysis onDbx;
+    try (FabricConnection c = dbx.connect();
+        ExecutionSession s = c.openSession(SessionOptions.of(CodeLanguage.sql("spark")))) {
+      onDbx = ((PlanExecutor) s).analyze(plan);
+    }
+
+    assertThat(onDbx.failure()).isEmpty();
+    assertThat(onDbx.schemas()).isEqualTo(onSpark.schemas());
+    assertThat(onDbx.schemas().get("Doubled")).extracting(c -> c.name() + " " + c.type())
+        .containsExactly("order_id int", "doubled double", "exact decimal(10,2)", "n bigint");
+    assertThat(api.commandTexts()).hasSize(2).allSatisfy(t -> assertThat(t).endsWith(" LIMIT 0"));
+    assertThat(api.awaitAllDestroyed(Duration.ofSeconds(30))).isTrue();
+    assertThat(api.problems).isEmpty();
+  }
+
+  /** The same interim on both fabrics: rows, columns with types, sample rows (any order), truncation. */
+  static final class ResultTableAssert {
+    static void same(String gem, Interim a, Interim b) {
+      assertThat(b.rows()).as(gem).isEqualTo(a.rows());
+      assertThat(b.sample().columns()).as(gem).isEqualTo(a.sample().columns());
+      assertThat(b.sample().rows()).as(gem).containsExactlyInAnyOrderElementsOf(a.sample().rows());
+      assertThat(b.sample().truncated()).as(gem).isEqualTo(a.sample().truncated());
+    }
   }
 
   @Test
