@@ -109,8 +109,9 @@ final class PlanSql {
    * The statement that writes a WRITE step's query to its dataset.
    *
    * <ul>
-   *   <li>a catalog table: overwrite {@code CREATE OR REPLACE TABLE t AS}, append {@code INSERT INTO t},
-   *       error {@code CREATE TABLE t AS}, ignore {@code CREATE TABLE IF NOT EXISTS t AS};
+   *   <li>a catalog table: overwrite {@code INSERT OVERWRITE TABLE t}, append {@code INSERT INTO t}, each after
+   *       {@code CREATE TABLE IF NOT EXISTS t AS ... LIMIT 0} in the same command; error
+   *       {@code CREATE TABLE t AS}, ignore {@code CREATE TABLE IF NOT EXISTS t AS};
    *   <li>a Delta path: the same, on {@code delta.`path`};
    *   <li>other file formats: overwrite only, as {@code INSERT OVERWRITE DIRECTORY 'path' USING fmt}.
    * </ul>
@@ -133,10 +134,17 @@ final class PlanSql {
           "dataset '" + d.name() + "' of gem '" + s.gem() + "' has no path"))) : table(s, d);
       String partitioned = partitions.isEmpty() ? ""
           : " PARTITIONED BY (" + partitions.stream().map(PlanSql::ident).collect(Collectors.joining(", ")) + ")";
-      String using = format.equals("delta") ? " USING delta" : "";
+      // a catalog table is made in the workspace's default format (Delta) unless the dataset names a provider
+      String using = format.equals("delta") ? " USING delta"
+          : Optional.ofNullable(d.options().get("provider")).map(p -> " USING " + p).orElse("");
+      // made empty when missing (with the query's schema), then filled: as a DataFrameWriter's overwrite and
+      // append, which also create what is missing and keep the table's schema
+      String create = "CREATE TABLE IF NOT EXISTS " + target + using + partitioned + " AS\nSELECT * FROM (" + query
+          + ") LIMIT 0;\n";
+      String table = format.equals("delta") ? target : "TABLE " + target;
       return switch (mode) {
-        case "overwrite" -> "CREATE OR REPLACE TABLE " + target + using + partitioned + " AS\n" + query;
-        case "append" -> "INSERT INTO " + target + "\n" + query;
+        case "overwrite" -> create + "INSERT OVERWRITE " + table + "\n" + query;
+        case "append" -> create + "INSERT INTO " + table + "\n" + query;
         case "error", "errorifexists" -> "CREATE TABLE " + target + using + partitioned + " AS\n" + query;
         case "ignore" -> "CREATE TABLE IF NOT EXISTS " + target + using + partitioned + " AS\n" + query;
         default -> throw new Unsupported("writeMode", "writeMode '" + mode + "' is not one of overwrite, append, error,"
@@ -162,9 +170,13 @@ final class PlanSql {
         + optionsClause(options) + "\n" + query;
   }
 
+  /** The table of a catalog table dataset (its name when it names none), each part quoted. */
   private static String table(Step s, DatasetSpec d) {
-    return d.table().orElseThrow(() -> new IllegalArgumentException("dataset '" + d.name() + "' of gem '" + s.gem()
-        + "' is a catalog table without a table name"));
+    String name = d.table().orElse(d.name());
+    if (name.contains("`")) {
+      return name; // quoted by the user already
+    }
+    return java.util.Arrays.stream(name.split("\\.")).map(PlanSql::ident).collect(Collectors.joining("."));
   }
 
   private static DatasetSpec dataset(Step s) {

@@ -96,6 +96,11 @@ class PipelineRunOnDatabricksTest {
         .config("spark.driver.bindAddress", "127.0.0.1").config("spark.driver.host", "127.0.0.1")
         .config("spark.sql.shuffle.partitions", "2")
         .config("spark.sql.warehouse.dir", dir.resolve("warehouse").toString())
+        // like a Databricks cluster: Delta Lake, and tables made without USING are Delta tables
+        .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+        .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+        .config("spark.sql.sources.default", "delta")
+        .config("spark.sql.legacy.createHiveTableByDefault", "false")
         .getOrCreate();
     byte[] bytes = new byte[16];
     ThreadLocalRandom.current().nextBytes(bytes);
@@ -116,6 +121,15 @@ class PipelineRunOnDatabricksTest {
         .putOptions("header", "true").build());
     project.datasets().create(DatasetSpec.builder().name("revenue").format("parquet").path("out/revenue")
         .putOptions("writeMode", "overwrite").build());
+    // one Delta path under two datasets (overwrite, append); one catalog table under two (overwrite, ignore)
+    project.datasets().create(DatasetSpec.builder().name("paid_delta").format("delta").path("out/paid_delta")
+        .putOptions("writeMode", "overwrite").putOptions("partitionColumns", "customer_id").build());
+    project.datasets().create(DatasetSpec.builder().name("paid_delta_more").format("delta").path("out/paid_delta")
+        .putOptions("writeMode", "append").build());
+    project.datasets().create(DatasetSpec.builder().name("paid_table").format("catalogTable").table("paid_orders")
+        .putOptions("writeMode", "overwrite").build());
+    project.datasets().create(DatasetSpec.builder().name("paid_table_once").format("catalogTable").table("paid_orders")
+        .putOptions("writeMode", "ignore").build());
   }
 
   @AfterAll
@@ -387,6 +401,41 @@ class PipelineRunOnDatabricksTest {
         .containsExactly("order_id int", "doubled double", "exact decimal(10,2)", "n bigint");
     assertThat(api.commandTexts()).hasSize(2).allSatisfy(t -> assertThat(t).endsWith(" LIMIT 0"));
     assertThat(api.awaitAllDestroyed(Duration.ofSeconds(30))).isTrue();
+    assertThat(api.problems).isEmpty();
+  }
+
+  @Test
+  void targetsAreWrittenToDeltaPathsAndCatalogTablesInEachWriteMode() throws Exception {
+    Pipeline first = project.pipelines().create("paid_first", b -> b.source("Orders", "orders")
+        .filter("Paid", "Orders", "status = 'PAID'")
+        .target("To_Delta", "Paid", "paid_delta").target("To_Table", "Paid", "paid_table"));
+    Pipeline more = project.pipelines().create("paid_more", b -> b.source("Orders", "orders")
+        .filter("Paid", "Orders", "status = 'PAID'")
+        .target("To_Delta", "Paid", "paid_delta_more").target("To_Table", "Paid", "paid_table_once"));
+    RunOptions options = RunOptions.defaults().interims(io.prophecy.sdk.Interims.NONE);
+
+    Run a = run(first, dbx, options);
+    assertThat(a.status()).as("failure: %s", a.failure()).isEqualTo(RunRecord.Status.SUCCEEDED);
+    Run b = run(more, dbx, options);
+    assertThat(b.status()).as("failure: %s", b.failure()).isEqualTo(RunRecord.Status.SUCCEEDED);
+
+    assertThat(counts(a)).containsEntry("To_Delta", 5L).containsEntry("To_Table", 5L);
+    String delta = project.workingCopy().resolve("out/paid_delta").toString();
+    // overwritten with the 5 paid orders, then 5 appended; partitioned by customer
+    assertThat(spark.read().format("delta").load(delta).count()).isEqualTo(10);
+    assertThat(spark.sql("DESCRIBE DETAIL delta.`" + delta + "`").select("partitionColumns").first().getList(0))
+        .containsExactly("customer_id");
+    // the table was made by the first run; the second (ignore) left it
+    assertThat(spark.table("paid_orders").count()).isEqualTo(5);
+    String paid = "SELECT * FROM `Paid`";
+    String empty = " AS\nSELECT * FROM (" + paid + ") LIMIT 0;\n";
+    assertThat(api.commandTexts()).filteredOn(t -> t.startsWith("CREATE TABLE")).containsExactly(
+        "CREATE TABLE IF NOT EXISTS delta.`" + delta + "` USING delta PARTITIONED BY (`customer_id`)" + empty
+            + "INSERT OVERWRITE delta.`" + delta + "`\n" + paid,
+        "CREATE TABLE IF NOT EXISTS `paid_orders`" + empty + "INSERT OVERWRITE TABLE `paid_orders`\n" + paid,
+        "CREATE TABLE IF NOT EXISTS delta.`" + delta + "` USING delta" + empty + "INSERT INTO delta.`" + delta + "`\n"
+            + paid,
+        "CREATE TABLE IF NOT EXISTS `paid_orders` AS\n" + paid);
     assertThat(api.problems).isEmpty();
   }
 

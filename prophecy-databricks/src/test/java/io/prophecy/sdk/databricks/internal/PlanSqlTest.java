@@ -38,17 +38,24 @@ class PlanSqlTest {
 
   @Test
   void catalogTablesAndDeltaPathsTakeEveryWriteModeAndPartitions() throws Exception {
-    assertThat(PlanSql.write(write(table(), "overwrite"))).isEqualTo(
-        "CREATE OR REPLACE TABLE main.sales.revenue AS\nSELECT * FROM `By_Country`");
-    assertThat(PlanSql.write(write(table(), "append"))).isEqualTo("INSERT INTO main.sales.revenue\nSELECT * FROM `By_Country`");
-    assertThat(PlanSql.write(write(table(), "error"))).isEqualTo("CREATE TABLE main.sales.revenue AS\nSELECT * FROM `By_Country`");
+    String create = "CREATE TABLE IF NOT EXISTS `main`.`sales`.`revenue` AS\nSELECT * FROM (SELECT * FROM `By_Country`)"
+        + " LIMIT 0;\n";
+    assertThat(PlanSql.write(write(table(), "overwrite"))).isEqualTo(create
+        + "INSERT OVERWRITE TABLE `main`.`sales`.`revenue`\nSELECT * FROM `By_Country`");
+    assertThat(PlanSql.write(write(table(), "append"))).isEqualTo(create
+        + "INSERT INTO TABLE `main`.`sales`.`revenue`\nSELECT * FROM `By_Country`");
+    assertThat(PlanSql.write(write(table(), "error"))).isEqualTo("CREATE TABLE `main`.`sales`.`revenue` AS\nSELECT * FROM `By_Country`");
     assertThat(PlanSql.write(write(table(), "ignore"))).isEqualTo(
-        "CREATE TABLE IF NOT EXISTS main.sales.revenue AS\nSELECT * FROM `By_Country`");
+        "CREATE TABLE IF NOT EXISTS `main`.`sales`.`revenue` AS\nSELECT * FROM `By_Country`");
+    DatasetSpec parquetTable = DatasetSpec.builder().from(table()).putOptions("provider", "parquet").build();
+    assertThat(PlanSql.write(write(parquetTable, "error"))).isEqualTo(
+        "CREATE TABLE `main`.`sales`.`revenue` USING parquet AS\nSELECT * FROM `By_Country`");
     assertThat(PlanSql.write(write(path("delta", "partitionColumns", "[\"country\", \"day\"]"), "overwrite"))).isEqualTo(
-        "CREATE OR REPLACE TABLE delta.`/data/it's out` USING delta PARTITIONED BY (`country`, `day`) AS\n"
-            + "SELECT * FROM `By_Country`");
-    assertThat(PlanSql.write(write(path("delta"), "append"))).isEqualTo(
-        "INSERT INTO delta.`/data/it's out`\nSELECT * FROM `By_Country`");
+        "CREATE TABLE IF NOT EXISTS delta.`/data/it's out` USING delta PARTITIONED BY (`country`, `day`) AS\n"
+            + "SELECT * FROM (SELECT * FROM `By_Country`) LIMIT 0;\n"
+            + "INSERT OVERWRITE delta.`/data/it's out`\nSELECT * FROM `By_Country`");
+    assertThat(PlanSql.write(write(path("delta"), "append"))).endsWith(";\nINSERT INTO delta.`/data/it's out`\n"
+        + "SELECT * FROM `By_Country`");
   }
 
   @Test
@@ -71,6 +78,6 @@ class PlanSqlTest {
         + " (`path` '/data/it\\'s out', `header` 'true', `inferSchema` 'true')");
     Step t = new Step("T`ick", PipelinePlan.Kind.READ, "T`ick", "", Optional.of(table()), Optional.empty(), true,
         List.of(), List.of());
-    assertThat(PlanSql.define(t)).isEqualTo("CREATE OR REPLACE TEMPORARY VIEW `T``ick` AS SELECT * FROM main.sales.revenue");
+    assertThat(PlanSql.define(t)).isEqualTo("CREATE OR REPLACE TEMPORARY VIEW `T``ick` AS SELECT * FROM `main`.`sales`.`revenue`");
   }
 }
