@@ -155,7 +155,7 @@ final class DatabricksPlanExecutor {
     }
 
     void body() {
-      PlanExecutor.Result r;
+      PlanExecutor.Result r = null;
       try {
         run();
         r = new PlanExecutor.Result(ExecutionResult.Status.SUCCEEDED, outcomes(), Optional.empty());
@@ -169,17 +169,18 @@ final class DatabricksPlanExecutor {
       } catch (RuntimeException e) {
         r = cancelled() ? new PlanExecutor.Result(ExecutionResult.Status.CANCELLED, outcomes(), Optional.empty())
             : new PlanExecutor.Result(ExecutionResult.Status.FAILED, outcomes(), Optional.of(new Failure(
-                gemAt(current()), Optional.empty(), String.valueOf(e.getMessage()), Optional.empty())));
+                gemAt(at), Optional.empty(), String.valueOf(e.getMessage()), Optional.empty())));
+      } finally {
+        // an Error ends the run too, so that nobody waits for it in vain
+        result = r != null ? r : new PlanExecutor.Result(ExecutionResult.Status.FAILED, outcomes(), Optional.of(
+            new Failure(gemAt(at), Optional.empty(), "the run of pipeline '" + plan.pipeline() + "' stopped on an"
+                + " internal error; see the log", Optional.empty())));
+        done.countDown();
       }
-      result = r;
-      done.countDown();
     }
 
-    private int at;
-
-    private int current() {
-      return at;
-    }
+    /** The step being counted, sampled or written now, for a failure without a step of its own. */
+    private volatile int at;
 
     private String gemAt(int i) {
       return steps.isEmpty() ? plan.pipeline() : steps.get(Math.min(i, steps.size() - 1)).gem();
