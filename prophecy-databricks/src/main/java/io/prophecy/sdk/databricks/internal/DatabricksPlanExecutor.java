@@ -106,9 +106,10 @@ final class DatabricksPlanExecutor {
     Map<String, List<ResultTable.Column>> schemas = new LinkedHashMap<>();
     for (int i = 0; i < plan.steps().size(); i++) {
       Step s = plan.steps().get(i);
-      String sql = s.kind() == PipelinePlan.Kind.WRITE ? PlanSql.schema(s) : PlanSql.define(s) + ";\n" + PlanSql.schema(s);
+      List<String> sql = s.kind() == PipelinePlan.Kind.WRITE ? List.of(PlanSql.schema(s))
+          : List.of(PlanSql.define(s), PlanSql.schema(s));
       try {
-        Ran r = run.command("analyze " + s.gem(), sql);
+        Ran r = run.commandInParts("analyze " + s.gem(), sql);
         if (r.failed()) {
           return new PlanExecutor.Analysis(schemas, Optional.of(run.blame(i, r.result())));
         }
@@ -193,8 +194,9 @@ final class DatabricksPlanExecutor {
       String defineAll = PlanSql.defineAll(steps);
       if (!defineAll.isEmpty()) {
         Ran r = command("register the views of " + plan.pipeline(), defineAll);
-        if (r.failed()) {
-          StepFailed failed = locateDefinition(r.result());
+        Optional<StepFailed> located = r.failed() ? locateDefinition(r.result()) : Optional.empty();
+        if (located.isPresent()) {
+          StepFailed failed = located.get();
           // as on the embedded fabric, the steps before the one that failed run
           int upTo = indexOf(failed.failure.gem());
           List<Integer> before = counted().stream().filter(i -> i < upTo).toList();
@@ -248,15 +250,15 @@ final class DatabricksPlanExecutor {
           took = took.plus(r.took());
         }
         if (s.kind() == PipelinePlan.Kind.WRITE) {
-          String sql;
+          List<String> sql;
           try {
-            sql = PlanSql.write(s);
+            sql = PlanSql.writeStatements(s);
           } catch (PlanSql.Unsupported u) {
             throw new StepFailed(new Failure(s.gem(), Optional.of(u.field), u.getMessage(), Optional.empty()));
           } catch (IllegalArgumentException bad) {
             throw new StepFailed(new Failure(s.gem(), Optional.empty(), bad.getMessage(), Optional.empty()));
           }
-          Ran r = command("write " + s.gem(), sql);
+          Ran r = commandInParts("write " + s.gem(), sql);
           if (r.failed()) {
             throw new StepFailed(failure(s, Optional.empty(), r.result()));
           }
@@ -286,8 +288,11 @@ final class DatabricksPlanExecutor {
       return out;
     }
 
-    /** Registering the views failed: each is registered alone, in order, until one fails. */
-    private StepFailed locateDefinition(ExecutionResult all) throws Cancelled, InterruptedException {
+    /**
+     * Registering the views failed: each is registered alone, in order, until one fails. When none does,
+     * the cluster did not take several statements in one command, and the views are registered now.
+     */
+    private Optional<StepFailed> locateDefinition(ExecutionResult all) throws Cancelled, InterruptedException {
       for (int i = 0; i < steps.size(); i++) {
         Step s = steps.get(i);
         if (s.kind() == PipelinePlan.Kind.WRITE) {
@@ -296,10 +301,13 @@ final class DatabricksPlanExecutor {
         at = i;
         Ran r = command("register the view of " + s.gem(), PlanSql.define(s));
         if (r.failed()) {
-          return new StepFailed(blame(i, r.result()));
+          return Optional.of(new StepFailed(blame(i, r.result())));
         }
       }
-      return new StepFailed(failure(null, Optional.empty(), all));
+      LOG.warn("databricks: registering the views of pipeline '{}' in one command failed in {}, but each alone"
+          + " succeeded; the cluster seems not to take several statements in one SQL command: {}", plan.pipeline(),
+          where, all.error().orElse(""));
+      return Optional.empty();
     }
 
     /** The count query failed (at run time, as a bad cast does): each step is counted alone until one fails. */
@@ -345,6 +353,29 @@ final class DatabricksPlanExecutor {
             + " table in " + where + (r.text().map(t -> " but the text '" + t + "'").orElse("")));
       }
       return r.tables().get(0);
+    }
+
+    /**
+     * Runs the statements as one command; when it fails, runs them one by one (a cluster that takes one
+     * statement per command), and answers with the first that fails, or the last.
+     */
+    Ran commandInParts(String label, List<String> statements) throws Cancelled, InterruptedException {
+      Ran all = command(label, String.join(";\n", statements));
+      if (!all.failed() || statements.size() == 1) {
+        return all;
+      }
+      Duration took = all.took();
+      Ran last = all;
+      for (String statement : statements) {
+        last = command(label, statement);
+        took = took.plus(last.took());
+        if (last.failed()) {
+          return new Ran(last.result(), took);
+        }
+      }
+      LOG.warn("databricks: '{}' failed as one command in {} but succeeded statement by statement; the cluster seems"
+          + " not to take several statements in one SQL command", label, where);
+      return new Ran(last.result(), took);
     }
 
     /** Runs one SQL command to its end; a cancel of the run cancels it. */

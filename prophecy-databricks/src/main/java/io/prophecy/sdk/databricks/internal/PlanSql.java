@@ -119,6 +119,11 @@ final class PlanSql {
    * @throws Unsupported for what SQL cannot express on a path (append, error, ignore, partitions)
    */
   static String write(Step s) throws Unsupported {
+    return String.join(";\n", writeStatements(s));
+  }
+
+  /** The statements of {@link #write}, one or two. */
+  static List<String> writeStatements(Step s) throws Unsupported {
     DatasetSpec d = dataset(s);
     String format = d.format().toLowerCase(Locale.ROOT);
     String mode = s.writeMode().or(() -> Optional.ofNullable(d.options().get("writeMode"))).orElse("error")
@@ -140,13 +145,13 @@ final class PlanSql {
       // made empty when missing (with the query's schema), then filled: as a DataFrameWriter's overwrite and
       // append, which also create what is missing and keep the table's schema
       String create = "CREATE TABLE IF NOT EXISTS " + target + using + partitioned + " AS\nSELECT * FROM (" + query
-          + ") LIMIT 0;\n";
+          + ") LIMIT 0";
       String table = format.equals("delta") ? target : "TABLE " + target;
       return switch (mode) {
-        case "overwrite" -> create + "INSERT OVERWRITE " + table + "\n" + query;
-        case "append" -> create + "INSERT INTO " + table + "\n" + query;
-        case "error", "errorifexists" -> "CREATE TABLE " + target + using + partitioned + " AS\n" + query;
-        case "ignore" -> "CREATE TABLE IF NOT EXISTS " + target + using + partitioned + " AS\n" + query;
+        case "overwrite" -> List.of(create, "INSERT OVERWRITE " + table + "\n" + query);
+        case "append" -> List.of(create, "INSERT INTO " + table + "\n" + query);
+        case "error", "errorifexists" -> List.of("CREATE TABLE " + target + using + partitioned + " AS\n" + query);
+        case "ignore" -> List.of("CREATE TABLE IF NOT EXISTS " + target + using + partitioned + " AS\n" + query);
         default -> throw new Unsupported("writeMode", "writeMode '" + mode + "' is not one of overwrite, append, error,"
             + " ignore");
       };
@@ -165,9 +170,9 @@ final class PlanSql {
           + " Databricks SQL session; use a Delta or catalog table dataset to partition");
     }
     Map<String, String> options = options(d);
-    return "INSERT OVERWRITE DIRECTORY " + literal(d.path().orElseThrow(() -> new IllegalArgumentException(
+    return List.of("INSERT OVERWRITE DIRECTORY " + literal(d.path().orElseThrow(() -> new IllegalArgumentException(
         "dataset '" + d.name() + "' of gem '" + s.gem() + "' has no path"))) + " USING " + format
-        + optionsClause(options) + "\n" + query;
+        + optionsClause(options) + "\n" + query);
   }
 
   /** The table of a catalog table dataset (its name when it names none), each part quoted. */

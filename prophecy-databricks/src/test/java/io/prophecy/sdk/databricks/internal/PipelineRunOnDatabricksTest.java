@@ -126,6 +126,8 @@ class PipelineRunOnDatabricksTest {
         .putOptions("writeMode", "overwrite").putOptions("partitionColumns", "customer_id").build());
     project.datasets().create(DatasetSpec.builder().name("paid_delta_more").format("delta").path("out/paid_delta")
         .putOptions("writeMode", "append").build());
+    project.datasets().create(DatasetSpec.builder().name("single_delta").format("delta").path("out/single_delta")
+        .putOptions("writeMode", "overwrite").build());
     project.datasets().create(DatasetSpec.builder().name("paid_table").format("catalogTable").table("paid_orders")
         .putOptions("writeMode", "overwrite").build());
     project.datasets().create(DatasetSpec.builder().name("paid_table_once").format("catalogTable").table("paid_orders")
@@ -301,10 +303,11 @@ class PipelineRunOnDatabricksTest {
     String shaped = "CREATE OR REPLACE TEMPORARY VIEW `Shaped` AS\n";
     String probe = "CREATE OR REPLACE TEMPORARY VIEW `__prophecy_probe` AS\n";
     assertThat(texts).satisfiesExactly(
-        // validate: Orders, Paid, then Shaped fails, then its probes until one fails
+        // validate: Orders, Paid, then Shaped fails, and alone too, then its probes until one fails
         t -> assertThat(t).startsWith("CREATE OR REPLACE TEMPORARY VIEW `Orders` (").endsWith(";\nSELECT * FROM `Orders` LIMIT 0"),
         t -> assertThat(t).startsWith("CREATE OR REPLACE TEMPORARY VIEW `Paid` AS\n").endsWith(";\nSELECT * FROM `Paid` LIMIT 0"),
-        t -> assertThat(t).startsWith(shaped).contains("amount * * 2"),
+        t -> assertThat(t).startsWith(shaped).contains("amount * * 2").endsWith(";\nSELECT * FROM `Shaped` LIMIT 0"),
+        t -> assertThat(t).startsWith(shaped).doesNotContain(";"),
         t -> assertThat(t).startsWith(probe).doesNotContain("amount * * 2"),
         t -> assertThat(t).startsWith(probe).contains("amount * * 2"),
         // the run: every view in one command, which fails; then one by one to find the step
@@ -436,6 +439,39 @@ class PipelineRunOnDatabricksTest {
         "CREATE TABLE IF NOT EXISTS delta.`" + delta + "` USING delta" + empty + "INSERT INTO delta.`" + delta + "`\n"
             + paid,
         "CREATE TABLE IF NOT EXISTS `paid_orders` AS\n" + paid);
+    assertThat(api.problems).isEmpty();
+  }
+
+  @Test
+  void aClusterThatTakesOneStatementPerCommandStillRunsThePipelineStatementByStatement() throws Exception {
+    api.oneStatementPerCommand = true;
+    Pipeline p = project.pipelines().create("one_statement", b -> {
+      revenue(b);
+      b.target("Paid_Delta", "Paid", "single_delta");
+    });
+    Run onSpark = run(p, local, RunOptions.defaults());
+    Run onDbx = run(p, dbx, RunOptions.defaults());
+
+    assertThat(onDbx.status()).as("failure: %s", onDbx.failure()).isEqualTo(RunRecord.Status.SUCCEEDED);
+    assertThat(counts(onDbx)).containsExactlyEntriesOf(counts(onSpark)).containsEntry("By_Country", 2L)
+        .containsEntry("Paid_Delta", 5L);
+    for (String gem : onSpark.interims().keySet()) {
+      ResultTableAssert.same(gem, onSpark.interim(gem), onDbx.interim(gem));
+    }
+    assertThat(spark.read().format("delta").load(project.workingCopy().resolve("out/single_delta").toString()).count())
+        .isEqualTo(5);
+    List<String> texts = api.commandTexts();
+    // the views: all at once (refused), then one by one; the Delta write: both statements (refused), then each
+    assertThat(SparkBackedCommandApi.statements(texts.get(0))).hasSize(6);
+    assertThat(texts.subList(1, 7)).allSatisfy(t -> assertThat(SparkBackedCommandApi.statements(t)).hasSize(1));
+    assertThat(texts.get(7)).startsWith("SELECT 0 AS step");
+    int write = texts.indexOf(texts.stream().filter(t -> t.startsWith("CREATE TABLE IF NOT EXISTS delta.`"))
+        .findFirst().orElseThrow());
+    assertThat(texts.subList(write, write + 3)).satisfiesExactly(
+        t -> assertThat(SparkBackedCommandApi.statements(t)).hasSize(2),
+        t -> assertThat(t).startsWith("CREATE TABLE IF NOT EXISTS delta.`").doesNotContain(";"),
+        t -> assertThat(t).startsWith("INSERT OVERWRITE delta.`"));
+    assertThat(api.awaitAllDestroyed(Duration.ofSeconds(30))).isTrue();
     assertThat(api.problems).isEmpty();
   }
 

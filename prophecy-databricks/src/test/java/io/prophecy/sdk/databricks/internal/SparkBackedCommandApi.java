@@ -91,6 +91,8 @@ final class SparkBackedCommandApi extends Dispatcher implements AutoCloseable {
     t.setDaemon(true);
     return t;
   });
+  /** When set, a command of several statements fails with a parse error, as a cluster that takes one might. */
+  volatile boolean oneStatementPerCommand;
   /** Commands whose text matches are not run: they stay Running until cancelled. */
   private volatile Predicate<String> hold = sql -> false;
   private final CountDownLatch heldOne = new CountDownLatch(1);
@@ -269,8 +271,13 @@ final class SparkBackedCommandApi extends Dispatcher implements AutoCloseable {
   private ObjectNode run(SparkSession session, Command c) {
     root.sparkContext().setJobGroup(c.id, "command " + c.id, true);
     try {
+      List<String> statements = statements(c.sql);
+      if (oneStatementPerCommand && statements.size() > 1) {
+        return error(new IllegalArgumentException("ParseException: [PARSE_SYNTAX_ERROR] Syntax error at or near ';'"
+            + " (this cluster takes one statement per command)"));
+      }
       Dataset<Row> last = null;
-      for (String statement : statements(c.sql)) {
+      for (String statement : statements) {
         last = session.sql(statement);
       }
       return last == null ? text("") : table(last);
