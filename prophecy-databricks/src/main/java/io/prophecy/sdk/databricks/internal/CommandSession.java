@@ -7,21 +7,29 @@ import io.prophecy.sdk.databricks.DatabricksFabricProvider;
 import io.prophecy.sdk.spi.CodeLanguage;
 import io.prophecy.sdk.spi.CodeUnit;
 import io.prophecy.sdk.spi.Execution;
+import io.prophecy.sdk.spi.ExecutionResult;
 import io.prophecy.sdk.spi.ExecutionSession;
+import io.prophecy.sdk.spi.PipelinePlan;
+import io.prophecy.sdk.spi.PlanExecutor;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A session on an all-purpose cluster: one execution context of one language, created when the session
  * opens and destroyed when it closes, or when opening fails or is interrupted. Thread-safe.
+ *
+ * <p>A SQL session also runs pipeline plans ({@link PlanExecutor}), one at a time, as Spark SQL commands in
+ * its context: see {@link DatabricksPlanExecutor} for the commands a run costs.
  */
-final class CommandSession implements ExecutionSession {
+final class CommandSession implements ExecutionSession, PlanExecutor {
   private static final Logger LOG = LoggerFactory.getLogger(CommandSession.class);
   static final Duration FIRST_POLL = Duration.ofMillis(100);
   static final Duration MAX_POLL = Duration.ofSeconds(2);
@@ -35,6 +43,8 @@ final class CommandSession implements ExecutionSession {
   private final Clock clock;
   private final Runnable onClose;
   private final AtomicBoolean closed = new AtomicBoolean();
+  /** The plan running in this context, if any: its views live in the context, so one runs at a time. */
+  private final AtomicReference<PlanExecutor.PlanExecution> plan = new AtomicReference<>();
 
   private CommandSession(CommandClient commands, ContextRegistry registry, CodeLanguage language, String apiLanguage,
       ContextRegistry.Context context, Platform.Sleeper sleeper, Clock clock, Runnable onClose) {
@@ -157,6 +167,80 @@ final class CommandSession implements ExecutionSession {
     return new CommandExecution(commands, context, id, code.label(), sleeper, clock);
   }
 
+  private DatabricksPlanExecutor planExecutor() {
+    if (closed.get()) {
+      throw new IllegalStateException("this Databricks session is closed; open another one");
+    }
+    if (!apiLanguage.equals("sql")) {
+      throw new ConnectorException(DatabricksFabricProvider.KIND, "pipelines run in a SQL session; this session"
+          + " runs " + language + ". Open the session with CodeLanguage.sql(\"spark\")");
+    }
+    return new DatabricksPlanExecutor(this::submit, clock, "context " + context.contextId() + " on cluster "
+        + context.clusterId());
+  }
+
+  /**
+   * Resolves each step's schema on the cluster, one command per step.
+   *
+   * @throws ConnectorException when the session is not a SQL one, or a plan runs in it now
+   */
+  @Override
+  public PlanExecutor.Analysis analyze(PipelinePlan plan) {
+    Objects.requireNonNull(plan, "plan");
+    DatabricksPlanExecutor executor = planExecutor();
+    PlanExecutor.PlanExecution placeholder = claimForPlan(plan);
+    try {
+      return executor.analyze(plan);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedCallException("interrupted while analysing pipeline '" + plan.pipeline() + "'", e);
+    } finally {
+      this.plan.compareAndSet(placeholder, null);
+    }
+  }
+
+  /**
+   * Starts running the plan on a thread of its own and returns at once.
+   *
+   * @throws ConnectorException when the session is not a SQL one, or another plan runs in it now
+   */
+  @Override
+  public PlanExecutor.PlanExecution execute(PipelinePlan plan, PlanExecutor.Listener listener) {
+    Objects.requireNonNull(plan, "plan");
+    Objects.requireNonNull(listener, "listener");
+    DatabricksPlanExecutor executor = planExecutor();
+    PlanExecutor.PlanExecution[] made = new PlanExecutor.PlanExecution[1];
+    PlanExecutor.PlanExecution placeholder = claimForPlan(plan);
+    made[0] = executor.execute(plan, listener, () -> this.plan.compareAndSet(made[0], null));
+    if (!this.plan.compareAndSet(placeholder, made[0])) {
+      made[0].cancel(); // the session was closed meanwhile
+    }
+    return made[0];
+  }
+
+  /** Marks the session as running a plan; a placeholder until the run exists. */
+  private PlanExecutor.PlanExecution claimForPlan(PipelinePlan p) {
+    PlanExecutor.PlanExecution placeholder = new PlanExecutor.PlanExecution() {
+      @Override
+      public ExecutionResult.Status status() {
+        return ExecutionResult.Status.RUNNING;
+      }
+
+      @Override
+      public PlanExecutor.Result await(Duration timeout) {
+        throw new IllegalStateException("a placeholder");
+      }
+
+      @Override
+      public void cancel() {}
+    };
+    if (!plan.compareAndSet(null, placeholder)) {
+      throw new ConnectorException(DatabricksFabricProvider.KIND, "a pipeline already runs in " + this + "; a"
+          + " session runs one at a time: wait for it, or open another session for pipeline '" + p.pipeline() + "'");
+    }
+    return placeholder;
+  }
+
   /**
    * Destroys the context. Idempotent. A destroy that fails leaves the context with the shutdown hook and
    * is thrown.
@@ -165,6 +249,10 @@ final class CommandSession implements ExecutionSession {
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
+    }
+    PlanExecutor.PlanExecution running = plan.get();
+    if (running != null) {
+      running.cancel();
     }
     try {
       destroy();
