@@ -81,4 +81,26 @@ public record PipelinePlan(String pipeline, List<Step> steps, int sampleRows, bo
   public boolean samples() {
     return steps.stream().anyMatch(Step::sample);
   }
+
+  /**
+   * The steps an executor must run for the plan's effects: every WRITE step, and every step whose output
+   * no other step reads. Indexes into {@link #steps()}, in step order.
+   */
+  public List<Integer> terminals() {
+    java.util.Set<String> read = new java.util.HashSet<>();
+    for (Step s : steps) {
+      read.addAll(s.inputs());
+      if (s.kind() == Kind.WRITE) {
+        read.add(s.view());
+      }
+    }
+    List<Integer> out = new java.util.ArrayList<>();
+    for (int i = 0; i < steps.size(); i++) {
+      Step s = steps.get(i);
+      if (s.kind() == Kind.WRITE || !read.contains(s.view())) {
+        out.add(i);
+      }
+    }
+    return List.copyOf(out);
+  }
 }

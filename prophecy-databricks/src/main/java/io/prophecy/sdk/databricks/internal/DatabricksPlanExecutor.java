@@ -270,18 +270,10 @@ final class DatabricksPlanExecutor {
 
     /** The steps counted: all, or without countRows the ones nothing reads, the WRITE steps and the sampled ones. */
     private List<Integer> counted() {
-      Set<String> read = new HashSet<>();
-      for (Step s : steps) {
-        read.addAll(s.inputs());
-        if (s.kind() == PipelinePlan.Kind.WRITE) {
-          read.add(s.view());
-        }
-      }
+      Set<Integer> terminal = new HashSet<>(plan.terminals());
       List<Integer> out = new ArrayList<>();
       for (int i = 0; i < steps.size(); i++) {
-        Step s = steps.get(i);
-        boolean terminal = s.kind() == PipelinePlan.Kind.WRITE || !read.contains(s.view());
-        if (plan.countRows() || terminal || s.sample()) {
+        if (plan.countRows() || terminal.contains(i) || steps.get(i).sample()) {
           out.add(i);
         }
       }

@@ -3,6 +3,7 @@ package io.prophecy.sdk.databricks.internal;
 import io.prophecy.sdk.model.DatasetSpec;
 import io.prophecy.sdk.spi.PipelinePlan;
 import io.prophecy.sdk.spi.PipelinePlan.Step;
+import io.prophecy.sdk.spi.SparkOptions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -95,7 +96,7 @@ final class PlanSql {
     b.append(" USING ").append(format);
     Map<String, String> options = new LinkedHashMap<>();
     d.path().ifPresent(p -> options.put("path", p));
-    options.putAll(options(d));
+    options.putAll(SparkOptions.of(d));
     if (format.equals("csv") && d.schema().isEmpty() && !d.options().containsKey("inferSchema")) {
       options.put("inferSchema", "true");
     }
@@ -128,7 +129,7 @@ final class PlanSql {
     String format = d.format().toLowerCase(Locale.ROOT);
     String mode = s.writeMode().or(() -> Optional.ofNullable(d.options().get("writeMode"))).orElse("error")
         .toLowerCase(Locale.ROOT);
-    List<String> partitions = partitionColumns(d.options().get("partitionColumns"));
+    List<String> partitions = SparkOptions.partitionColumns(d);
     String query = s.sql();
     if (mode.equals("merge")) {
       throw new Unsupported("writeMode", "writeMode 'merge' (a Delta merge) is not run by the SDK yet; use overwrite"
@@ -169,7 +170,7 @@ final class PlanSql {
       throw new Unsupported("partitionColumns", "partitioned writes to a " + format + " path are not run on a"
           + " Databricks SQL session; use a Delta or catalog table dataset to partition");
     }
-    Map<String, String> options = options(d);
+    Map<String, String> options = new java.util.LinkedHashMap<>(SparkOptions.of(d));
     return List.of("INSERT OVERWRITE DIRECTORY " + literal(d.path().orElseThrow(() -> new IllegalArgumentException(
         "dataset '" + d.name() + "' of gem '" + s.gem() + "' has no path"))) + " USING " + format
         + optionsClause(options) + "\n" + query);
@@ -195,48 +196,5 @@ final class PlanSql {
     }
     return " OPTIONS (" + options.entrySet().stream().map(e -> ident(e.getKey()) + " " + literal(e.getValue()))
         .collect(Collectors.joining(", ")) + ")";
-  }
-
-  /**
-   * The dataset's options as Spark reads them: Prophecy's {@code separator} becomes {@code sep};
-   * {@code writeMode} and {@code partitionColumns} are taken by the write itself (as on the embedded fabric).
-   */
-  static Map<String, String> options(DatasetSpec d) {
-    Map<String, String> out = new LinkedHashMap<>();
-    d.options().forEach((k, v) -> {
-      if (v == null || k.equals("writeMode") || k.equals("partitionColumns")) {
-        return;
-      }
-      if (k.equals("separator")) {
-        if (!d.options().containsKey("sep") && !d.options().containsKey("delimiter")) {
-          out.put("sep", v);
-        }
-        return;
-      }
-      out.put(k, v);
-    });
-    return out;
-  }
-
-  /** Partition columns written as {@code a,b} or {@code ["a","b"]}. */
-  static List<String> partitionColumns(String text) {
-    List<String> out = new ArrayList<>();
-    if (text == null) {
-      return out;
-    }
-    String t = text.strip();
-    if (t.startsWith("[") && t.endsWith("]")) {
-      t = t.substring(1, t.length() - 1);
-    }
-    for (String part : t.split(",")) {
-      String name = part.strip();
-      if (name.length() >= 2 && (name.startsWith("\"") && name.endsWith("\"") || name.startsWith("'") && name.endsWith("'"))) {
-        name = name.substring(1, name.length() - 1).strip();
-      }
-      if (!name.isEmpty()) {
-        out.add(name);
-      }
-    }
-    return out;
   }
 }

@@ -2,6 +2,7 @@ package io.prophecy.sdk.spark.internal;
 
 import io.prophecy.sdk.model.DatasetSpec;
 import io.prophecy.sdk.spi.PipelinePlan;
+import io.prophecy.sdk.spi.SparkOptions;
 import io.prophecy.sdk.spi.PipelinePlan.Step;
 import io.prophecy.sdk.spi.PlanExecutor;
 import io.prophecy.sdk.spi.PlanExecutor.Failure;
@@ -311,23 +312,8 @@ final class PlanRun {
     return METRIC_PREFIX + i;
   }
 
-  /** The WRITE steps and the steps whose output no step reads, in step order. */
   private List<Integer> terminals() {
-    Set<String> read = new HashSet<>();
-    for (Step s : steps) {
-      read.addAll(s.inputs());
-      if (s.kind() == PipelinePlan.Kind.WRITE) {
-        read.add(s.view());
-      }
-    }
-    List<Integer> out = new ArrayList<>();
-    for (int i = 0; i < steps.size(); i++) {
-      Step s = steps.get(i);
-      if (s.kind() == PipelinePlan.Kind.WRITE || !read.contains(s.view())) {
-        out.add(i);
-      }
-    }
-    return out;
+    return plan.terminals();
   }
 
   /** The step and every step it reads, directly or not. */
@@ -434,7 +420,7 @@ final class PlanRun {
     if (format.equals("catalogtable")) {
       return spark.table(d.table().orElseThrow());
     }
-    DataFrameReader r = spark.read().format(format).options(options(d));
+    DataFrameReader r = spark.read().format(format).options(SparkOptions.of(d));
     if (schema != null) {
       r = r.schema(schema);
     } else if (format.equals("csv") && !d.options().containsKey("inferSchema")) {
@@ -457,8 +443,8 @@ final class PlanRun {
       throw new StepFailure(new Failure(s.gem(), Optional.of("writeMode"), "writeMode 'merge' (a Delta merge) is not"
           + " run by the SDK yet; use overwrite or append", Optional.empty()), null);
     }
-    DataFrameWriter<Row> w = df.write().mode(mode).options(options(d));
-    List<String> partitions = partitionColumns(d.options().get("partitionColumns"));
+    DataFrameWriter<Row> w = df.write().mode(mode).options(SparkOptions.of(d));
+    List<String> partitions = SparkOptions.partitionColumns(d);
     if (!partitions.isEmpty()) {
       w = w.partitionBy(partitions.toArray(String[]::new));
     }
@@ -498,49 +484,6 @@ final class PlanRun {
       fields.add(new StructField(c.name(), type, c.nullable(), Metadata.empty()));
     }
     return new StructType(fields.toArray(StructField[]::new));
-  }
-
-  /**
-   * The dataset's options as Spark reads them: Prophecy's {@code separator} becomes {@code sep};
-   * {@code writeMode} and {@code partitionColumns} are taken by the writer itself.
-   */
-  static Map<String, String> options(DatasetSpec d) {
-    Map<String, String> out = new LinkedHashMap<>();
-    d.options().forEach((k, v) -> {
-      if (v == null || k.equals("writeMode") || k.equals("partitionColumns")) {
-        return;
-      }
-      if (k.equals("separator")) {
-        if (!d.options().containsKey("sep") && !d.options().containsKey("delimiter")) {
-          out.put("sep", v);
-        }
-        return;
-      }
-      out.put(k, v);
-    });
-    return out;
-  }
-
-  /** Partition columns written as {@code a,b} or {@code ["a","b"]}. */
-  static List<String> partitionColumns(String text) {
-    List<String> out = new ArrayList<>();
-    if (text == null) {
-      return out;
-    }
-    String t = text.strip();
-    if (t.startsWith("[") && t.endsWith("]")) {
-      t = t.substring(1, t.length() - 1);
-    }
-    for (String part : t.split(",")) {
-      String name = part.strip();
-      if (name.length() >= 2 && (name.startsWith("\"") && name.endsWith("\"") || name.startsWith("'") && name.endsWith("'"))) {
-        name = name.substring(1, name.length() - 1).strip();
-      }
-      if (!name.isEmpty()) {
-        out.add(name);
-      }
-    }
-    return out;
   }
 
   /** A failure of step {@code i}; analysis errors are located by the first of its probes that fails too. */
