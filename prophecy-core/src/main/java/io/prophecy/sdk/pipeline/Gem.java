@@ -18,8 +18,7 @@ public final class Gem {
   private final GemSpec spec;
   private final List<Port> inputs;
   private final List<Port> outputs;
-  /** The process's JSON, compact UTF-8: kept as bytes, so a large graph's gems stay small in memory. */
-  private final byte[] json;
+  private final ObjectNode node;
   private final Optional<PipelineGraph> subgraph;
   private final Optional<Diagnostic> problem;
 
@@ -31,7 +30,7 @@ public final class Gem {
     this.spec = Objects.requireNonNull(spec, "spec");
     this.inputs = List.copyOf(inputs);
     this.outputs = List.copyOf(outputs);
-    this.json = Json.bytes(node);
+    this.node = node;
     this.subgraph = subgraph;
     this.problem = problem;
   }
@@ -81,13 +80,13 @@ public final class Gem {
 
   /** The gem's properties as the workflow file holds them (a copy). */
   public JsonNode properties() {
-    JsonNode p = node().get("properties");
-    return p == null ? Json.object() : p;
+    JsonNode p = node.get("properties");
+    return p == null ? Json.object() : p.deepCopy();
   }
 
   /** The whole process as the workflow file holds it (a copy). */
   public ObjectNode toJson() {
-    return node();
+    return node.deepCopy();
   }
 
   /** A problem found reading the gem from a file, such as an unreadable property. */
@@ -95,9 +94,8 @@ public final class Gem {
     return problem;
   }
 
-  /** The process's JSON, parsed anew: the caller may change it. */
   ObjectNode node() {
-    return Json.parseObject(json);
+    return node;
   }
 
   @Override

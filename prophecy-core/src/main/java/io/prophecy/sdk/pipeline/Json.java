@@ -1,10 +1,5 @@
 package io.prophecy.sdk.pipeline;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -17,31 +12,7 @@ import java.util.Optional;
 final class Json {
   static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-  /** Reads and writes JSON keeping the spelling of numbers, as {@link WorkflowWriter} does. */
-  private static final ObjectMapper EXACT = JsonMapper.builder()
-      .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
-      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-      .build();
-
   private Json() {}
-
-  /** A JSON tree as compact UTF-8. */
-  static byte[] bytes(JsonNode node) {
-    try {
-      return EXACT.writeValueAsBytes(node);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("a JSON tree could not be written: " + e.getOriginalMessage(), e);
-    }
-  }
-
-  /** An object written by {@link #bytes}. */
-  static ObjectNode parseObject(byte[] json) {
-    try {
-      return (ObjectNode) EXACT.readTree(json);
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException("JSON the SDK wrote could not be read back: " + e.getMessage(), e);
-    }
-  }
 
   static ObjectNode object() {
     return NODES.objectNode();

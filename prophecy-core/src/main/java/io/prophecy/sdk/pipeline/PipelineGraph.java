@@ -376,7 +376,7 @@ public final class PipelineGraph {
   public ObjectNode toWorkflow() {
     ObjectNode out = document.deepCopy();
     ObjectNode processes = Json.object();
-    gems.values().forEach(g -> processes.set(g.id(), g.node()));
+    gems.values().forEach(g -> processes.set(g.id(), g.node().deepCopy()));
     out.set("processes", processes);
     ArrayNode cs = Json.array();
     for (Connection c : connections) {
