@@ -96,6 +96,11 @@ final class FabricsImpl implements Fabrics {
     }
   }
 
+  /** A fabric's settings as the store keeps them (JSON). */
+  static Map<String, String> settingsOf(String json) {
+    return fromJson(json);
+  }
+
   private static Map<String, String> fromJson(String json) {
     try {
       return JSON.readValue(json, new TypeReference<TreeMap<String, String>>() {});

@@ -53,8 +53,9 @@ final class JobsImpl implements Jobs {
               + "' has no pipeline '" + spec.pipelines().get(i) + "'; it has " + new java.util.TreeSet<>(pipelines));
         }
       }
-      String[] fabric = Sql.one(tx.c, "SELECT id, kind FROM fabrics WHERE team_id = ? AND name = ?",
-              rs -> new String[] {rs.getString(1), rs.getString(2)}, project.team.info.id(), spec.fabric())
+      String[] fabric = Sql.one(tx.c, "SELECT id, kind, settings FROM fabrics WHERE team_id = ? AND name = ?",
+              rs -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)}, project.team.info.id(),
+              spec.fabric())
           .orElseThrow(() -> new InvalidInputException("job.fabric", "team '" + project.team.info.name()
               + "' has no fabric '" + spec.fabric() + "'"));
       ObjectNode entry = ProjectFiles.newNode();
@@ -74,6 +75,10 @@ final class JobsImpl implements Jobs {
       ArrayNode ps = entry.putArray("pipelines");
       spec.pipelines().forEach(p -> ps.add("pipelines/" + p));
       entry.put("enabled", spec.enabled());
+      // the fabric kind's own files for the job (Databricks: code/databricks-job.json), made before anything
+      // is written, so that a job the kind refuses leaves nothing behind
+      java.util.SortedMap<String, String> jobFiles = jobFiles(spec, fabric);
+      files.putJobFiles(spec.name(), jobFiles);
       files.putJob(spec.name(), entry);
       return info(entry, fabricNames(tx.c));
     });
@@ -94,6 +99,17 @@ final class JobsImpl implements Jobs {
       return fabricNames(c);
     });
     return project.files().jobs().values().stream().map(e -> (Job) new JobImpl(project, info(e, names))).toList();
+  }
+
+  /** What the fabric's kind keeps in the project for the job; none when no provider of the kind is loaded. */
+  private java.util.SortedMap<String, String> jobFiles(JobSpec spec, String[] fabric) {
+    if (!project.engine.providers().kinds().contains(fabric[1])) {
+      return new TreeMap<>();
+    }
+    var provider = project.engine.providers().get(fabric[1]).provider();
+    var config = io.prophecy.sdk.spi.FabricConfig.builder().fabricId(fabric[0]).name(spec.fabric()).kind(fabric[1])
+        .team(project.team.info.name()).settings(FabricsImpl.settingsOf(fabric[2])).build();
+    return provider.jobFiles(spec, config);
   }
 
   private Map<String, String> fabricNames(Connection c) throws SQLException {

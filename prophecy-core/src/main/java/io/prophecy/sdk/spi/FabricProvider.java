@@ -1,6 +1,9 @@
 package io.prophecy.sdk.spi;
 
 import io.prophecy.sdk.model.Credentials;
+import io.prophecy.sdk.model.JobSpec;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * A fabric kind, found through {@link java.util.ServiceLoader} or registered on
@@ -24,4 +27,18 @@ public interface FabricProvider {
    * @throws io.prophecy.sdk.ConnectorException when the engine cannot be reached or refuses
    */
   FabricConnection connect(FabricConfig config, Credentials credentials, ConnectorContext context);
+
+  /**
+   * The files a project keeps for a job that a fabric of this kind schedules, by path under the job's
+   * folder ({@code jobs/<name>/}), such as Databricks' {@code code/databricks-job.json}. Core writes them
+   * into the project when the job is created and removes the job's folder with the job. None by default.
+   *
+   * @param job the job as it is being created
+   * @param fabric the fabric that runs it, with its settings
+   * @throws io.prophecy.sdk.InvalidInputException naming the field when the job cannot run on this fabric
+   *     as given (then the job is not created)
+   */
+  default SortedMap<String, String> jobFiles(JobSpec job, FabricConfig fabric) {
+    return new TreeMap<>();
+  }
 }

@@ -5,6 +5,7 @@ import io.prophecy.sdk.databricks.internal.DatabricksFabricConnection;
 import io.prophecy.sdk.databricks.internal.DatabricksSettings;
 import io.prophecy.sdk.databricks.internal.Platform;
 import io.prophecy.sdk.model.Credentials;
+import io.prophecy.sdk.model.JobSpec;
 import io.prophecy.sdk.spi.Capability;
 import io.prophecy.sdk.spi.ConnectorContext;
 import io.prophecy.sdk.spi.FabricConfig;
@@ -12,6 +13,8 @@ import io.prophecy.sdk.spi.FabricDescriptor;
 import io.prophecy.sdk.spi.FabricProvider;
 import io.prophecy.sdk.spi.Setting;
 import io.prophecy.sdk.spi.SettingType;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * The fabric kind {@value #KIND}: one Databricks workspace. A fabric names the workspace URL and,
@@ -166,5 +169,22 @@ public final class DatabricksFabricProvider implements FabricProvider {
     Platform platform = Platform.system();
     DatabricksAuth auth = DatabricksAuth.from(credentials, config, settings, context, platform);
     return DatabricksFabricConnection.open(settings, auth, context, platform);
+  }
+
+  /**
+   * A job on a Databricks fabric keeps {@code code/databricks-job.json} in its folder, as Prophecy's
+   * projects do: generated from the job with the fabric's job-size presets ({@link DatabricksJobJson#generate}),
+   * its wheels at Prophecy's artifact paths, to be deployed with {@code scheduler().deploy}.
+   *
+   * @throws io.prophecy.sdk.InvalidInputException naming {@code job.jobSize} when the fabric has no such
+   *     preset (or, without a job size, no preset {@code default}), or the {@code jobSizes} setting's field
+   */
+  @Override
+  public SortedMap<String, String> jobFiles(JobSpec job, FabricConfig fabric) {
+    JobSizes sizes = JobSizes.parse(fabric.setting(JOB_SIZES).orElse(""));
+    DatabricksJobJson file = DatabricksJobJson.generate(job, DatabricksJobJson.Options.of(fabric.fabricId(), sizes));
+    SortedMap<String, String> out = new TreeMap<>();
+    out.put("code/" + DatabricksJobJson.FILE_NAME, file.toJson());
+    return out;
   }
 }

@@ -845,12 +845,43 @@ public final class ProjectFiles {
     editIndex(List.of(new IndexEditor.Put(List.of("jobs", "jobs/" + name), entry)));
   }
 
+  /**
+   * Writes files of a job under its folder {@code jobs/<name>/}, by path relative to it; a file whose text
+   * did not change is not written again.
+   *
+   * @return the files written, relative to the project
+   */
+  public List<String> putJobFiles(String name, java.util.SortedMap<String, String> files) {
+    return locked(() -> {
+      Path folder = root.resolve("jobs").resolve(name).normalize();
+      for (String path : files.keySet()) { // every path checked before any file is written
+        Path file = folder.resolve(path).normalize();
+        if (!file.startsWith(folder) || file.equals(folder)) {
+          throw new ProphecyException("job file path '" + path + "' leaves the folder of job '" + name + "'");
+        }
+      }
+      List<String> changed = new ArrayList<>();
+      for (var e : files.entrySet()) {
+        Path file = folder.resolve(e.getKey()).normalize();
+        if (writeIfChanged(file, e.getValue())) {
+          changed.add(relative(file));
+        }
+      }
+      return changed;
+    });
+  }
+
+  /** Removes a job's entry from the index and its folder {@code jobs/<name>/} with what it holds. */
   public boolean removeJob(String name) {
     return locked(() -> {
       ObjectNode index = readIndexForEdit();
       boolean listed = index.path("jobs").has("jobs/" + name);
       if (listed) {
         editIndexLocked(List.of(new IndexEditor.Remove(List.of("jobs", "jobs/" + name))));
+      }
+      Path folder = root.resolve("jobs").resolve(name).normalize();
+      if (folder.startsWith(root.resolve("jobs")) && !folder.equals(root.resolve("jobs")) && Files.isDirectory(folder)) {
+        deleteTree(folder);
       }
       return listed;
     });
