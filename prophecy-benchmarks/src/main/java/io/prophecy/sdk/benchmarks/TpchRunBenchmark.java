@@ -30,6 +30,7 @@ import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -58,7 +59,8 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * {@code spark.sql(...).write()}, the two pipeline benchmarks through the query's pipeline with a Target
  * gem, run interactively with interims off ({@link Interims#NONE}) and on ({@link Interims#ALL}, 20
  * sample rows per gem). In a pipeline benchmark's trial the setup runs both once and checks that the
- * pipeline wrote the plain query's columns and rows.
+ * pipeline wrote the plain query's columns and rows. {@link #alternating} runs the plain query and both
+ * interims-off pipelines within each operation, for a comparison under one JVM state.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -153,6 +155,11 @@ public class TpchRunBenchmark {
     if (benchmark.startsWith("pipeline")) {
       run(options(benchmark));
       requireSameRows(benchmark);
+    } else if (benchmark.equals("alternating")) {
+      for (String side : List.of("pipelineInterimsOff", "pipelineInterimsOffUncounted")) {
+        run(options(side));
+        requireSameRows(side);
+      }
     }
   }
 
@@ -192,6 +199,53 @@ public class TpchRunBenchmark {
   @Benchmark
   public Run pipelineInterimsOn() throws InterruptedException {
     return run(options("pipelineInterimsOn"));
+  }
+
+  /** The time of each side of {@link #alternating}, in ms, summed over an iteration. */
+  @AuxCounters(AuxCounters.Type.EVENTS)
+  @State(Scope.Thread)
+  public static class Sides {
+    /** {@link #plainSql}. */
+    public double plainMillis;
+    /** The pipeline counting every gem, interims off. */
+    public double countedMillis;
+    /** The pipeline with {@code countRows(false)}, interims off. */
+    public double uncountedMillis;
+
+    @Setup(Level.Iteration)
+    public void clear() {
+      plainMillis = 0;
+      countedMillis = 0;
+      uncountedMillis = 0;
+    }
+  }
+
+  private int turn;
+
+  /**
+   * The plain query, the pipeline counting every gem and the pipeline without counts, one after another in
+   * one operation on one SparkSession, so that all three meet the same JIT, GC and cache state; which one
+   * goes first rotates from one operation to the next. The {@link Sides} counters hold each side's summed
+   * time: their ratios are the comparison. (The other benchmarks run each side in a trial of its own.)
+   */
+  @Benchmark
+  public void alternating(Sides sides) throws InterruptedException {
+    int first = turn++ % 3;
+    for (int k = 0; k < 3; k++) {
+      int side = (first + k) % 3;
+      long t = System.nanoTime();
+      switch (side) {
+        case 0 -> plainSql();
+        case 1 -> run(options("pipelineInterimsOff"));
+        default -> run(options("pipelineInterimsOffUncounted"));
+      }
+      double ms = (System.nanoTime() - t) / 1e6;
+      switch (side) {
+        case 0 -> sides.plainMillis += ms;
+        case 1 -> sides.countedMillis += ms;
+        default -> sides.uncountedMillis += ms;
+      }
+    }
   }
 
   private static RunOptions options(String benchmark) {
