@@ -335,15 +335,121 @@ class SparkPlanExecutorTest {
     }
   }
 
+  /** The physical plan descriptions of the SQL executions {@code body} starts on the fabric's context. */
+  static List<String> executions(ThrowingRunnable body) throws Exception {
+    org.apache.spark.sql.SparkSession spark = ((SparkFabricConnection) connection).spark();
+    List<String> plans = new CopyOnWriteArrayList<>();
+    org.apache.spark.scheduler.SparkListener planned = new org.apache.spark.scheduler.SparkListener() {
+      @Override
+      public void onOtherEvent(org.apache.spark.scheduler.SparkListenerEvent e) {
+        if (e instanceof org.apache.spark.sql.execution.ui.SparkListenerSQLExecutionStart start) {
+          plans.add(start.physicalPlanDescription());
+        }
+      }
+    };
+    spark.sparkContext().listenerBus().waitUntilEmpty();
+    spark.sparkContext().addSparkListener(planned);
+    try {
+      body.run();
+      spark.sparkContext().listenerBus().waitUntilEmpty();
+    } finally {
+      spark.sparkContext().removeSparkListener(planned);
+    }
+    return List.copyOf(plans);
+  }
+
+  interface ThrowingRunnable {
+    void run() throws Exception;
+  }
+
+  static PipelinePlan uncounted(PipelinePlan p) {
+    return new PipelinePlan(p.pipeline(), p.steps(), p.sampleRows(), false);
+  }
+
+  static long viewCommands(List<String> plans) {
+    return plans.stream().filter(d -> d.contains("CreateViewCommand")).count();
+  }
+
+  @Test
+  void withoutCountsEachTargetIsOneStatementAndOnlyTheSourcesBecomeViews() throws Exception {
+    DatasetSpec out = parquetOut("revenue_statement");
+    DatasetSpec counted = parquetOut("revenue_counted");
+    Map<String, Result> results = new LinkedHashMap<>();
+    List<String> statement = executions(() -> results.put("uncounted", run(uncounted(daily(out, false)))));
+    List<String> perStep = executions(() -> results.put("counted", run(daily(counted, false))));
+
+    Result r = results.get("uncounted");
+    assertThat(r.status()).as("%s", r.failure()).isEqualTo(Status.SUCCEEDED);
+    assertThat(counts(r)).isEqualTo(Map.of("Revenue", dailyCounts().get("Revenue")));
+    assertThat(countParquet(out)).isEqualTo(dailyCounts().get("Revenue"));
+    assertThat(rows(session, "SELECT * FROM parquet.`" + out.path().orElseThrow() + "` ORDER BY country"))
+        .isEqualTo(rows(session, "SELECT * FROM parquet.`" + counted.path().orElseThrow() + "` ORDER BY country"));
+    // three sources, three views; the four gems between them and the target are inside the target's statement
+    assertThat(viewCommands(statement)).as("%s", statement).isEqualTo(3);
+    assertThat(statement).filteredOn(d -> d.contains("InsertIntoHadoopFsRelationCommand")).singleElement()
+        .satisfies(d -> assertThat(d).contains("CollectMetrics"));
+    // counting every gem defines a view per source and per gem
+    assertThat(viewCommands(perStep)).isEqualTo(7);
+  }
+
+  @Test
+  void withoutCountsTwoTargetsAreTwoStatementsThatEachGetTheirRows() throws Exception {
+    DatasetSpec all = parquetOut("paid_all_statement");
+    DatasetSpec big = parquetOut("paid_big_statement");
+    PipelinePlan plan = uncounted(plan("two_targets", 5,
+        read("Orders", orders),
+        transform("Paid", "SELECT * FROM Orders WHERE status = 'PAID'", "Orders"),
+        transform("Big", "SELECT * FROM Paid WHERE amount > 30", "Paid"),
+        transform("Unread", "SELECT status, count(*) AS n FROM Orders GROUP BY status", "Orders"),
+        write("All_Paid", "Paid", all, "overwrite"),
+        write("Big_Paid", "Big", big, "overwrite")));
+    long paid = ORDERS.stream().filter(o -> o.status().equals("PAID")).count();
+    long bigPaid = ORDERS.stream().filter(o -> o.status().equals("PAID") && o.amount() > 30).count();
+    long statuses = ORDERS.stream().map(Order::status).distinct().count();
+    Result[] r = new Result[1];
+
+    List<String> plans = executions(() -> r[0] = run(plan));
+
+    assertThat(r[0].status()).as("%s", r[0].failure()).isEqualTo(Status.SUCCEEDED);
+    assertThat(counts(r[0])).containsExactly(Map.entry("Unread", statuses), Map.entry("All_Paid", paid),
+        Map.entry("Big_Paid", bigPaid));
+    assertThat(countParquet(all)).isEqualTo(paid);
+    assertThat(countParquet(big)).isEqualTo(bigPaid);
+    assertThat(viewCommands(plans)).isEqualTo(1);
+  }
+
+  @Test
+  void withoutCountsAGemThatCannotStandInsideWithRunsAViewPerStepAndStillWrites() throws Exception {
+    DatasetSpec out = parquetOut("semicolon");
+    // a statement may end with a semicolon; a common table expression may not
+    PipelinePlan plan = uncounted(plan("semicolon", 5,
+        read("Orders", orders),
+        transform("Paid", "SELECT * FROM Orders WHERE status = 'PAID';", "Orders"),
+        transform("Ids", "SELECT id FROM Paid", "Paid"),
+        write("Out", "Ids", out, "overwrite")));
+    long paid = ORDERS.stream().filter(o -> o.status().equals("PAID")).count();
+    Result[] r = new Result[1];
+
+    List<String> plans = executions(() -> r[0] = run(plan));
+
+    assertThat(r[0].status()).as("%s", r[0].failure()).isEqualTo(Status.SUCCEEDED);
+    assertThat(counts(r[0])).isEqualTo(Map.of("Out", paid));
+    assertThat(countParquet(out)).isEqualTo(paid);
+    // the source's view twice (the statement path defined it before the fallback), then one per gem
+    assertThat(viewCommands(plans)).isEqualTo(4);
+  }
+
   @Test
   void aFieldThatDoesNotResolveFailsNamingTheGemAndTheFieldInBothModes() throws Exception {
     DatasetSpec out = parquetOut("never_written");
     PipelinePlan.Step bad = transform("Doubled", "SELECT id, amout * 2 AS doubled FROM Orders",
         List.of(new Probe("columns[0].expression", "SELECT id FROM Orders"),
             new Probe("columns[1].expression", "SELECT amout * 2 FROM Orders")), "Orders");
-    for (boolean samples : List.of(false, true)) {
+    for (String mode : List.of("counted", "uncounted", "samples")) {
+      boolean samples = mode.equals("samples");
       PipelinePlan.Step first = samples ? sampled(read("Orders", orders)) : read("Orders", orders);
-      Result r = run(plan("bad", 5, first, bad, write("Out", "Doubled", out, "overwrite")));
+      PipelinePlan plan = plan("bad", 5, first, bad, write("Out", "Doubled", out, "overwrite"));
+      Result r = run(mode.equals("uncounted") ? uncounted(plan) : plan);
 
       assertThat(r.status()).isEqualTo(Status.FAILED);
       PlanExecutor.Failure f = r.failure().orElseThrow();
@@ -367,11 +473,20 @@ class SparkPlanExecutorTest {
           transform("Kept", "SELECT * FROM Casted WHERE id >= 0", "Casted"),
           write("Out", "Kept", out, "overwrite"));
 
-      Result r = ((PlanExecutor) ansi).execute(plan, PlanExecutor.Listener.NONE).await(WAIT);
+      // a gem that cannot stand inside WITH sends the uncounted run back to a view per step
+      PipelinePlan semicolon = uncounted(plan("runtime", 5,
+          read("Orders", orders),
+          transform("Casted", "SELECT id, CAST(status AS INT) AS status_code FROM Orders", "Orders"),
+          transform("Kept", "SELECT * FROM Casted WHERE id >= 0;", "Casted"),
+          write("Out", "Kept", out, "overwrite")));
+      for (PipelinePlan p : List.of(plan, uncounted(plan), semicolon)) {
+        Result r = ((PlanExecutor) ansi).execute(p, PlanExecutor.Listener.NONE).await(WAIT);
 
-      assertThat(r.status()).isEqualTo(Status.FAILED);
-      assertThat(r.failure().orElseThrow().gem()).isEqualTo("Casted");
-      assertThat(r.failure().orElseThrow().message()).startsWith("[CAST_INVALID_INPUT]");
+        assertThat(r.status()).as("counted: %s", p.countRows()).isEqualTo(Status.FAILED);
+        assertThat(r.failure().orElseThrow().gem()).as("%s", p.steps().get(2).sql()).isEqualTo("Casted");
+        assertThat(r.failure().orElseThrow().message()).startsWith("[CAST_INVALID_INPUT]");
+        assertThat(Path.of(out.path().orElseThrow(), "_SUCCESS")).doesNotExist();
+      }
     }
   }
 
@@ -436,11 +551,13 @@ class SparkPlanExecutorTest {
   @Test
   void aRunningPlanIsCancelledInEitherMode() throws Exception {
     String endless = "SELECT count(*) AS c FROM range(1000000000) a CROSS JOIN range(1000000000) b WHERE a.id + b.id = -1";
-    for (boolean samples : List.of(false, true)) {
+    for (String mode : List.of("counted", "uncounted", "samples")) {
+      boolean samples = mode.equals("samples");
       PipelinePlan.Step first = samples ? sampled(read("Orders", orders)) : read("Orders", orders);
       PipelinePlan.Step slow = transform("Endless", endless + " AND a.id > (SELECT count(*) FROM Orders)", "Orders");
       CountDownLatch started = new CountDownLatch(1);
-      PlanExecutor.PlanExecution running = executor.execute(plan("endless", 5, first, samples ? sampled(slow) : slow),
+      PipelinePlan plan = plan("endless", 5, first, samples ? sampled(slow) : slow);
+      PlanExecutor.PlanExecution running = executor.execute(mode.equals("uncounted") ? uncounted(plan) : plan,
           new PlanExecutor.Listener() {
             @Override
             public void stepStarted(String gem) {

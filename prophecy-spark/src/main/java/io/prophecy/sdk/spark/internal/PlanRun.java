@@ -59,7 +59,9 @@ import org.slf4j.LoggerFactory;
  * sort's exchange tells its rows; a view the optimizer removed: see {@link ObservedCounts}) are taken by
  * counting the view on its own afterwards. A plan that does not count rows
  * ({@link PipelinePlan#countRows()} false) observes only the terminal steps, so Spark plans each query as
- * it would the plain SQL; the other steps report nothing.
+ * it would the plain SQL; the other steps report nothing. Such a plan runs each terminal as one statement
+ * ({@link #runStatements}): only the sources become views, and the gems a terminal reads are common
+ * table expressions of its query, so the run parses and analyses about what the plain SQL does.
  *
  * <p><b>With samples</b> ({@link #runSampled()}): the steps run one by one in order; each output is
  * persisted (memory and disk), counted and sampled, so later steps read it from the cache; everything is
@@ -138,6 +140,9 @@ final class PlanRun {
     MetricsListener reports = new MetricsListener(METRIC_PREFIX);
     spark.listenerManager().register(reports);
     try {
+      if (!plan.countRows() && runStatements(reports)) {
+        return;
+      }
       List<Dataset<Row>> observed = new ArrayList<>();
       List<Integer> terminals = terminals();
       // a step that only sorts, projects, windows or repartitions its one input has the input's count:
@@ -208,6 +213,103 @@ final class PlanRun {
     } finally {
       spark.listenerManager().unregister(reports);
     }
+  }
+
+  /**
+   * Runs a plan that does not count rows as one statement per terminal step: the READ steps become
+   * temporary views, and each terminal's query takes every TRANSFORM step it reads as a common table
+   * expression named like the step's view, so Spark parses and analyses the pipeline once per terminal
+   * instead of once per gem, with no view command per gem. Only the terminal's output is observed, as on
+   * the path with a view per step.
+   *
+   * <p>A statement that does not parse or analyse (a gem's SQL that cannot stand inside {@code WITH}, or a
+   * gem's own error) is left to the path with a view per step, which names the gem and field; a query
+   * that fails while running is blamed the same way, on the first of its steps that fails on its own.
+   * One difference from views: a non-deterministic step read by several others is evaluated once per
+   * terminal query (Spark keeps such a common table expression whole) rather than once per read.
+   *
+   * @return false when nothing ran yet, and the plan is to run with a view per step
+   */
+  private boolean runStatements(MetricsListener reports) throws InterruptedException {
+    List<Integer> terminals = terminals();
+    for (int i = 0; i < steps.size(); i++) {
+      if (steps.get(i).kind() == PipelinePlan.Kind.READ) {
+        checkCancelled.run();
+        current = i;
+        register(i, build(i, false));
+      }
+    }
+    List<Dataset<Row>> statements = new ArrayList<>();
+    for (int t : terminals) {
+      Step s = steps.get(t);
+      if (s.kind() == PipelinePlan.Kind.READ) {
+        statements.add(frames.get(t));
+        continue;
+      }
+      StringBuilder with = new StringBuilder();
+      for (int i : new TreeSet<>(upstream(t))) {
+        Step u = steps.get(i);
+        if (i != t && u.kind() == PipelinePlan.Kind.TRANSFORM) {
+          with.append(with.length() == 0 ? "WITH " : ",\n").append('`').append(u.view().replace("`", "``"))
+              .append("` AS (\n").append(u.sql()).append("\n)");
+        }
+      }
+      checkCancelled.run();
+      current = t;
+      try {
+        statements.add(spark.sql(with.length() == 0 ? s.sql() : with + "\n" + s.sql()));
+      } catch (SparkTask.Cancelled e) {
+        throw e;
+      } catch (Exception e) {
+        log.debug("Pipeline '{}': gem '{}' and the steps it reads did not analyse as one statement ({});"
+            + " running a view per step", plan.pipeline(), s.gem(), EngineErrors.message(e));
+        return false;
+      }
+    }
+    for (int k = 0; k < terminals.size(); k++) {
+      checkCancelled.run();
+      int t = terminals.get(k);
+      current = t;
+      Step s = steps.get(t);
+      listener.stepStarted(s.gem());
+      Dataset<Row> observed = statements.get(k).observe(metric(t), functions.count(functions.lit(1)).as("rows"));
+      try {
+        if (s.kind() == PipelinePlan.Kind.WRITE) {
+          write(s, observed);
+        } else {
+          observed.write().format("noop").mode("overwrite").save();
+        }
+      } catch (StepFailure | SparkTask.Cancelled e) {
+        throw e;
+      } catch (Exception e) {
+        checkCancelled.run();
+        // a view per step, so that the step that fails on its own can be found
+        for (int i = 0; i < steps.size(); i++) {
+          if (steps.get(i).kind() != PipelinePlan.Kind.READ) {
+            Dataset<Row> df = build(i, false);
+            if (steps.get(i).kind() != PipelinePlan.Kind.WRITE) {
+              register(i, df);
+            }
+          }
+        }
+        throw blame(t, new TreeSet<>(upstream(t)), e);
+      }
+      Optional<MetricsListener.Report> report = reports.await(metric(t), REPORT_WAIT);
+      Long rows = report.map(r -> r.counts().get(metric(t))).orElse(null);
+      if (rows != null) {
+        record(t, rows, Duration.ofNanos(report.get().durationNanos()), Optional.empty());
+        continue;
+      }
+      log.warn("Spark reported no row count for gem '{}' within {}; counting its output on its own", s.gem(), REPORT_WAIT);
+      long started = System.nanoTime();
+      try {
+        rows = statements.get(k).count();
+      } catch (Exception e) {
+        throw failure(t, e);
+      }
+      record(t, rows, Duration.ofNanos(System.nanoTime() - started), Optional.empty());
+    }
+    return true;
   }
 
   /**
@@ -355,26 +457,36 @@ final class PlanRun {
     } catch (StepFailure | SparkTask.Cancelled e) {
       throw e;
     } catch (Exception e) {
-      if (e instanceof AnalysisException) {
-        throw failure(t, e);
+      // without counts, the steps it reads were left out of covered, but ran inside its query
+      throw blame(t, plan.countRows() ? covered : new TreeSet<>(upstream(t)), e);
+    }
+  }
+
+  /**
+   * The failure of terminal step {@code t}'s query: an analysis error is the step's own; a job failure is
+   * the first of the {@code covered} steps' that fails when its view is computed on its own, else the
+   * terminal's.
+   */
+  private StepFailure blame(int t, Set<Integer> covered, Exception e) {
+    if (e instanceof AnalysisException) {
+      return failure(t, e);
+    }
+    checkCancelled.run();
+    for (int i : covered) {
+      if (i == t) {
+        continue;
       }
       checkCancelled.run();
-      for (int i : covered) {
-        if (i == t) {
-          continue;
-        }
+      current = i;
+      try {
+        frames.get(i).write().format("noop").mode("overwrite").save();
+      } catch (Exception inner) {
         checkCancelled.run();
-        current = i;
-        try {
-          frames.get(i).write().format("noop").mode("overwrite").save();
-        } catch (Exception inner) {
-          checkCancelled.run();
-          throw failure(i, inner);
-        }
+        return failure(i, inner);
       }
-      current = t;
-      throw failure(t, e);
     }
+    current = t;
+    return failure(t, e);
   }
 
   /**
