@@ -20,10 +20,11 @@ public final class RunOptions {
   private final Optional<String> configInstance;
   private final Map<String, String> config;
   private final Duration timeout;
-  private final boolean countRows;
+  /** Set by {@link #countRows(boolean)}; else counts follow the interim mode. */
+  private final Optional<Boolean> countRows;
 
   private RunOptions(Interims interims, int sampleRows, Optional<String> configInstance, Map<String, String> config,
-      Duration timeout, boolean countRows) {
+      Duration timeout, Optional<Boolean> countRows) {
     this.interims = interims;
     this.sampleRows = sampleRows;
     this.configInstance = configInstance;
@@ -32,9 +33,12 @@ public final class RunOptions {
     this.countRows = countRows;
   }
 
-  /** Samples on every gem (20 rows each), the selected configuration instance, a one-hour limit. */
+  /**
+   * Samples on every gem (20 rows each) and so every gem's row count, the selected configuration instance,
+   * a one-hour limit.
+   */
   public static RunOptions defaults() {
-    return new RunOptions(Interims.ALL, 20, Optional.empty(), Map.of(), Duration.ofHours(1), true);
+    return new RunOptions(Interims.ALL, 20, Optional.empty(), Map.of(), Duration.ofHours(1), Optional.empty());
   }
 
   public RunOptions interims(Interims mode) {
@@ -70,19 +74,23 @@ public final class RunOptions {
   }
 
   /**
-   * Whether every gem's output rows are counted (the default). Counting a run without samples
-   * ({@link Interims#NONE}) means Spark observes each gem's output, and an observed output is a barrier
-   * to the optimizer: a filter after a Source is no longer pushed into the scan. With {@code false},
-   * only the gems whose output nothing else reads (Targets, and gems left unconnected) report rows,
-   * counted as they are written, and the run costs what the same query run directly costs. Runs that
-   * take samples count every gem they sample either way.
+   * Whether every gem's output rows are counted. Unless set here, rows are counted when the run takes
+   * interims (any mode but {@link Interims#NONE}): an interim is a sample and its row count, and a run
+   * with interims off is meant to cost what the same query run directly costs, so it counts only the
+   * gems whose output nothing else reads (Targets, and gems left unconnected), as they are written.
+   *
+   * <p>{@code countRows(true)} with {@link Interims#NONE} counts every gem without taking samples: Spark
+   * observes each gem's output, and an observed output is a barrier to the optimizer (a filter after a
+   * Source is no longer pushed into the scan), so such a run costs more. Runs that take samples count
+   * every gem either way.
    */
   public RunOptions countRows(boolean count) {
-    return new RunOptions(interims, sampleRows, configInstance, config, timeout, count);
+    return new RunOptions(interims, sampleRows, configInstance, config, timeout, Optional.of(count));
   }
 
+  /** Whether every gem's rows are counted: as set by {@link #countRows(boolean)}, else whether interims are on. */
   public boolean countRows() {
-    return countRows;
+    return countRows.orElse(interims != Interims.NONE);
   }
 
   public Interims interims() {
@@ -108,6 +116,6 @@ public final class RunOptions {
   @Override
   public String toString() {
     return "RunOptions[interims=" + interims + ", sampleRows=" + sampleRows + ", configInstance="
-        + configInstance.orElse("(selected)") + ", config=" + config.keySet() + ", timeout=" + timeout + ", countRows=" + countRows + "]";
+        + configInstance.orElse("(selected)") + ", config=" + config.keySet() + ", timeout=" + timeout + ", countRows=" + countRows() + (countRows.isEmpty() ? " (from interims)" : "") + "]";
   }
 }

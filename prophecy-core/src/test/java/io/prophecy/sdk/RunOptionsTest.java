@@ -18,6 +18,19 @@ class RunOptionsTest {
   }
 
   @Test
+  void rowsAreCountedWhereInterimsAreTakenUnlessSetOtherwise() {
+    assertThat(RunOptions.defaults().interims(Interims.NONE).countRows()).isFalse();
+    assertThat(RunOptions.defaults().interims(Interims.TARGETS).countRows()).isTrue();
+    assertThat(RunOptions.defaults().interims(Interims.SOURCES).countRows()).isTrue();
+    assertThat(RunOptions.defaults().interims(Interims.NONE).toString()).contains("countRows=false (from interims)");
+    // a setting stays when the mode changes, either way
+    RunOptions counted = RunOptions.defaults().countRows(true).interims(Interims.NONE);
+    assertThat(counted.countRows()).isTrue();
+    assertThat(counted.toString()).contains("countRows=true]");
+    assertThat(RunOptions.defaults().interims(Interims.NONE).countRows(false).interims(Interims.ALL).countRows()).isFalse();
+  }
+
+  @Test
   void eachSettingIsACopyThatKeepsTheOthers() {
     RunOptions o = RunOptions.defaults().countRows(false).interims(Interims.NONE).sampleRows(5)
         .configInstance("prod").config("n", "1").timeout(Duration.ofMinutes(3));

@@ -330,9 +330,9 @@ class PipelineRunTest {
   }
 
   @Test
-  void withoutInterimsTheCountsAreTheSameAndNoSampleIsKept() throws Exception {
+  void countingWithoutInterimsGivesTheSameCountsAndKeepsNoSample() throws Exception {
     Pipeline p = pipeline("every_gem_quiet", PipelineRunTest::everyGem);
-    Run run = run(p, RunOptions.defaults().interims(Interims.NONE));
+    Run run = run(p, RunOptions.defaults().interims(Interims.NONE).countRows(true));
     assertThat(run.status()).as("failure: %s", run.failure()).isEqualTo(RunRecord.Status.SUCCEEDED);
     assertThat(counts(run)).isEqualTo(new TreeMap<>(expectedCounts()));
     assertThat(run.interims()).isEmpty();
@@ -346,9 +346,10 @@ class PipelineRunTest {
   }
 
   @Test
-  void withoutRowCountsOnlyTheTargetsReportTheirRowsAndTheyWriteTheSameData() throws Exception {
+  void withoutInterimsOnlyTheTargetsReportTheirRowsAndTheyWriteTheSameData() throws Exception {
     Pipeline p = pipeline("every_gem_uncounted", PipelineRunTest::everyGem);
-    Run run = run(p, RunOptions.defaults().interims(Interims.NONE).countRows(false));
+    Run run = run(p, RunOptions.defaults().interims(Interims.NONE));
+    Run explicit = run(p, RunOptions.defaults().interims(Interims.NONE).countRows(false));
     assertThat(run.status()).as("failure: %s", run.failure()).isEqualTo(RunRecord.Status.SUCCEEDED);
     // the gems whose output nothing reads: the five Targets, and the joins and set operations left unconnected
     Map<String, Long> targets = new TreeMap<>(expectedCounts());
@@ -357,8 +358,9 @@ class PipelineRunTest {
     assertThat(targets).containsKeys("Revenue", "Joins", "Sets", "Detail", "Pivoted", "Left_Join")
         .doesNotContainKeys("Orders", "Paid", "Sorted", "One_File").hasSizeLessThan(expectedCounts().size() / 2);
     assertThat(counts(run)).isEqualTo(targets);
+    assertThat(counts(explicit)).isEqualTo(targets);
     assertThat(run.interims()).isEmpty();
-    assertThat(p.runs(1)).singleElement().satisfies(r -> {
+    assertThat(p.runs(2)).hasSize(2).allSatisfy(r -> {
       assertThat(r.status()).isEqualTo(RunRecord.Status.SUCCEEDED);
       assertThat(r.metrics()).extracting(GemMetrics::gem).containsExactlyInAnyOrderElementsOf(targets.keySet());
     });
@@ -367,7 +369,7 @@ class PipelineRunTest {
     for (String target : List.of("revenue", "sets")) {
       uncounted.put(target, query("SELECT * FROM parquet.`" + out(target) + "`").stream().sorted().toList());
     }
-    run(p, RunOptions.defaults().interims(Interims.NONE));
+    run(p, RunOptions.defaults().interims(Interims.NONE).countRows(true));
     for (String target : uncounted.keySet()) {
       assertThat(query("SELECT * FROM parquet.`" + out(target) + "`").stream().sorted().toList())
           .as(target).isEqualTo(uncounted.get(target)).isNotEmpty();

@@ -122,9 +122,13 @@ class TpchFabricTest {
     assertThat(counts(sampled)).containsEntry(TpchPipelines.output(query), (long) expected.rows().size())
         .containsOnlyKeys(TpchPipelines.pipeline(query).gems().stream().map(g -> g.name()).toList());
 
-    Run fused = run(p, RunOptions.defaults().interims(Interims.NONE));
+    Run fused = run(p, RunOptions.defaults().interims(Interims.NONE).countRows(true));
     assertThat(fused.interims()).isEmpty();
     assertThat(counts(fused)).as("Q%s gem counts without interims", query).isEqualTo(counts(sampled));
+    Run quiet = run(p, RunOptions.defaults().interims(Interims.NONE));
+    assertThat(quiet.interims()).isEmpty();
+    assertThat(counts(quiet)).as("Q%s without interims: only the output gem's count", query)
+        .isEqualTo(Map.of(TpchPipelines.output(query), (long) expected.rows().size()));
   }
 
   @ParameterizedTest(name = "Q{0}")

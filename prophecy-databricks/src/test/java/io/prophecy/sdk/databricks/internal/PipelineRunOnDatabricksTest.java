@@ -486,9 +486,9 @@ class PipelineRunOnDatabricksTest {
   }
 
   @Test
-  void withoutSamplesOrCountsOnlyTheGemsNothingReadsAreCountedInOneQuery() throws Exception {
+  void withoutInterimsOnlyTheGemsNothingReadsAreCountedInOneQuery() throws Exception {
     Pipeline p = project.pipelines().create("no_counts", PipelineRunOnDatabricksTest::revenue);
-    RunOptions options = RunOptions.defaults().interims(io.prophecy.sdk.Interims.NONE).countRows(false);
+    RunOptions options = RunOptions.defaults().interims(io.prophecy.sdk.Interims.NONE);
     Run onSpark = run(p, local, options);
     Run onDbx = run(p, dbx, options);
 
