@@ -95,8 +95,40 @@ final class PlanRun {
   private final Map<Integer, Outcome> outcomes = new TreeMap<>();
   private final List<Dataset<Row>> persisted = new ArrayList<>();
   private volatile int current;
+  /** The session's kept sources when the statements run in a shared session; else null. */
+  private final SourceViews sources;
+  /** Views of this run's own in the shared session, dropped at the end. */
+  private final List<String> runViews = new ArrayList<>();
+  private final String metricPrefix;
+  private static final java.util.concurrent.atomic.AtomicLong RUNS = new java.util.concurrent.atomic.AtomicLong();
+
+  /**
+   * A statement that failed while it ran in a shared session, where the steps cannot become views: the
+   * caller finds the gem to blame in a session of the run's own ({@link #blameStatement}).
+   */
+  static final class StatementFailed extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final int terminal;
+
+    StatementFailed(int terminal, Exception cause) {
+      super(cause.getMessage(), cause, false, false);
+      this.terminal = terminal;
+    }
+  }
 
   PlanRun(SparkSession spark, PipelinePlan plan, PlanExecutor.Listener listener, Runnable checkCancelled) {
+    this(spark, plan, listener, checkCancelled, null);
+  }
+
+  /**
+   * A run whose statements ({@link #runStatements}) run in the session of {@code sources}, which keeps
+   * their source views; {@code spark} must be that session.
+   */
+  PlanRun(SparkSession spark, PipelinePlan plan, PlanExecutor.Listener listener, Runnable checkCancelled,
+      SourceViews sources) {
+    this.sources = sources;
+    // a shared session reports every run's queries to every run's listener: the names are this run's
+    this.metricPrefix = sources == null ? METRIC_PREFIX : METRIC_PREFIX + "r" + RUNS.incrementAndGet() + "_";
     this.spark = spark;
     this.plan = plan;
     this.steps = plan.steps();
@@ -137,7 +169,7 @@ final class PlanRun {
 
   /** Runs the plan without samples: only terminal steps run, counts come from observed metrics. */
   void runFused() throws InterruptedException {
-    MetricsListener reports = new MetricsListener(METRIC_PREFIX);
+    MetricsListener reports = new MetricsListener(metricPrefix);
     spark.listenerManager().register(reports);
     try {
       if (!plan.countRows() && runStatements(reports)) {
@@ -230,34 +262,68 @@ final class PlanRun {
    *
    * @return false when nothing ran yet, and the plan is to run with a view per step
    */
+  boolean runStatements() throws InterruptedException {
+    MetricsListener reports = new MetricsListener(metricPrefix);
+    spark.listenerManager().register(reports);
+    try {
+      return runStatements(reports);
+    } finally {
+      spark.listenerManager().unregister(reports);
+    }
+  }
+
   private boolean runStatements(MetricsListener reports) throws InterruptedException {
     List<Integer> terminals = terminals();
+    // in a shared session a source is a kept (or this run's) view, and its gem a common table expression
+    Map<Integer, String> sourceViews = new HashMap<>();
     for (int i = 0; i < steps.size(); i++) {
       if (steps.get(i).kind() == PipelinePlan.Kind.READ) {
         checkCancelled.run();
         current = i;
-        register(i, build(i, false));
+        if (sources == null) {
+          register(i, build(i, false));
+        } else {
+          int step = i;
+          Step s = steps.get(i);
+          Optional<String> key;
+          try {
+            key = SourceViews.key(dataset(s), schema(s, dataset(s)));
+          } catch (StepFailure e) {
+            return false; // the view-per-step run reports it
+          }
+          String view;
+          if (key.isPresent()) {
+            view = sources.keep(key.get(), () -> build(step, false));
+          } else {
+            view = sources.once(build(step, false));
+            runViews.add(view);
+          }
+          sourceViews.put(i, view);
+        }
       }
     }
     List<Dataset<Row>> statements = new ArrayList<>();
     for (int t : terminals) {
       Step s = steps.get(t);
-      if (s.kind() == PipelinePlan.Kind.READ) {
+      if (s.kind() == PipelinePlan.Kind.READ && sources == null) {
         statements.add(frames.get(t));
         continue;
       }
       StringBuilder with = new StringBuilder();
       for (int i : new TreeSet<>(upstream(t))) {
         Step u = steps.get(i);
-        if (i != t && u.kind() == PipelinePlan.Kind.TRANSFORM) {
+        String body = u.kind() == PipelinePlan.Kind.TRANSFORM ? u.sql()
+            : sourceViews.containsKey(i) ? "SELECT * FROM `" + sourceViews.get(i) + "`" : null;
+        if (i != t && body != null) {
           with.append(with.length() == 0 ? "WITH " : ",\n").append('`').append(u.view().replace("`", "``"))
-              .append("` AS (\n").append(u.sql()).append("\n)");
+              .append("` AS (\n").append(body).append("\n)");
         }
       }
+      String query = s.kind() == PipelinePlan.Kind.READ ? "SELECT * FROM `" + sourceViews.get(t) + "`" : s.sql();
       checkCancelled.run();
       current = t;
       try {
-        statements.add(spark.sql(with.length() == 0 ? s.sql() : with + "\n" + s.sql()));
+        statements.add(spark.sql(with.length() == 0 ? query : with + "\n" + query));
       } catch (SparkTask.Cancelled e) {
         throw e;
       } catch (Exception e) {
@@ -283,6 +349,9 @@ final class PlanRun {
         throw e;
       } catch (Exception e) {
         checkCancelled.run();
+        if (sources != null) {
+          throw new StatementFailed(t, e);
+        }
         // a view per step, so that the step that fails on its own can be found
         for (int i = 0; i < steps.size(); i++) {
           if (steps.get(i).kind() != PipelinePlan.Kind.READ) {
@@ -310,6 +379,24 @@ final class PlanRun {
       record(t, rows, Duration.ofNanos(System.nanoTime() - started), Optional.empty());
     }
     return true;
+  }
+
+  /**
+   * The failure of a statement that failed while it ran in a shared session, found in this run's own
+   * session: every step becomes a view, and the first of the terminal's steps that fails on its own is
+   * blamed.
+   */
+  StepFailure blameStatement(StatementFailed failed) {
+    Exception e = (Exception) failed.getCause();
+    for (int i = 0; i < steps.size(); i++) {
+      checkCancelled.run();
+      current = i;
+      Dataset<Row> df = build(i, false);
+      if (steps.get(i).kind() != PipelinePlan.Kind.WRITE) {
+        register(i, df);
+      }
+    }
+    return blame(failed.terminal, new TreeSet<>(upstream(failed.terminal)), e);
   }
 
   /**
@@ -394,6 +481,10 @@ final class PlanRun {
 
   /** Unpersists what the run cached. */
   void cleanUp() {
+    if (sources != null) {
+      runViews.forEach(sources::drop);
+      runViews.clear();
+    }
     for (Dataset<Row> df : persisted) {
       try {
         df.unpersist(false);
@@ -410,8 +501,8 @@ final class PlanRun {
     listener.stepFinished(o);
   }
 
-  private static String metric(int i) {
-    return METRIC_PREFIX + i;
+  private String metric(int i) {
+    return metricPrefix + i;
   }
 
   private List<Integer> terminals() {

@@ -14,15 +14,18 @@ import org.apache.spark.sql.SparkSession;
 /** A pipeline plan running in a Spark session of its own. */
 final class PlanTask extends SparkTask<Result> implements PlanExecutor.PlanExecution {
   private final Supplier<SparkSession> sessions;
+  /** The shared session for runs without counts, or null to run them in the run's own session. */
+  private final Supplier<SourceViews> statements;
   private final PipelinePlan plan;
   private final PlanExecutor.Listener listener;
   private SparkSession spark;
   private volatile PlanRun run;
 
-  PlanTask(String id, JobGroups groups, Supplier<SparkSession> sessions, PipelinePlan plan,
-      PlanExecutor.Listener listener) {
+  PlanTask(String id, JobGroups groups, Supplier<SparkSession> sessions, Supplier<SourceViews> statements,
+      PipelinePlan plan, PlanExecutor.Listener listener) {
     super(id, "pipeline '" + plan.pipeline() + "'", groups);
     this.sessions = sessions;
+    this.statements = statements;
     this.plan = plan;
     this.listener = listener;
   }
@@ -37,6 +40,26 @@ final class PlanTask extends SparkTask<Result> implements PlanExecutor.PlanExecu
 
   @Override
   Result body(SparkSession spark) throws InterruptedException {
+    SourceViews shared = plan.samples() || plan.countRows() ? null : statements.get();
+    if (shared != null) {
+      // without counts or samples: one statement per terminal in the connection's statement session
+      PlanRun r = new PlanRun(shared.spark(), plan, listener, this::checkCancelled, shared);
+      run = r;
+      SparkSession.setActiveSession(shared.spark());
+      try {
+        if (r.runStatements()) {
+          return new Result(ExecutionResult.Status.SUCCEEDED, r.outcomes(), Optional.empty());
+        }
+      } catch (PlanRun.StatementFailed failed) {
+        SparkSession.setActiveSession(spark);
+        PlanRun own = new PlanRun(spark, plan, listener, this::checkCancelled);
+        throw own.blameStatement(failed);
+      } finally {
+        SparkSession.setActiveSession(spark);
+        r.cleanUp();
+      }
+      // a statement did not analyse: a view per step in the run's own session names what is wrong
+    }
     PlanRun r = new PlanRun(spark, plan, listener, this::checkCancelled);
     run = r;
     try {

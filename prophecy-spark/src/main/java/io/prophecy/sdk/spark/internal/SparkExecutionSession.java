@@ -107,7 +107,8 @@ public final class SparkExecutionSession implements ExecutionSession, PlanExecut
   public PlanExecutor.PlanExecution execute(PipelinePlan plan, PlanExecutor.Listener listener) {
     Objects.requireNonNull(plan, "plan");
     Objects.requireNonNull(listener, "listener");
-    PlanTask task = new PlanTask(nextId(), groups, this::planSession, plan, listener);
+    PlanTask task = new PlanTask(nextId(), groups, this::planSession, () -> connection.statementSession(planConf()),
+        plan, listener);
     start(task);
     return task;
   }
@@ -115,14 +116,20 @@ public final class SparkExecutionSession implements ExecutionSession, PlanExecut
   /** A fresh Spark session with this session's settings, for one plan run or analysis. */
   private SparkSession planSession() {
     SparkSession fresh = spark.newSession();
-    conf.forEach((k, v) -> fresh.conf().set(k, v));
+    planConf().forEach((k, v) -> fresh.conf().set(k, v));
+    return fresh;
+  }
+
+  /** The settings of a plan run's session: this session's, with one adaptive rule left out. */
+  private Map<String, String> planConf() {
+    Map<String, String> out = new java.util.LinkedHashMap<>(conf);
     // With this rule, adaptive execution drops the other side of a join whose one side turns out empty,
     // and with it that side's observed row counts.
     String rule = "org.apache.spark.sql.execution.adaptive.AQEPropagateEmptyRelation";
     String key = "spark.sql.adaptive.optimizer.excludedRules";
     String excluded = conf.getOrDefault(key, "").strip();
-    fresh.conf().set(key, excluded.isEmpty() ? rule : excluded + "," + rule);
-    return fresh;
+    out.put(key, excluded.isEmpty() ? rule : excluded + "," + rule);
+    return out;
   }
 
   private String nextId() {

@@ -32,6 +32,9 @@ public final class SparkFabricConnection implements FabricConnection {
   private final Map<String, String> sessionConf;
   private final Set<SparkExecutionSession> sessions = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
+  /** The statement sessions of plan runs without counts, by their settings (at most {@value #STATEMENT_SESSIONS}). */
+  private final Map<Map<String, String>, SourceViews> statementSessions = new LinkedHashMap<>();
+  static final int STATEMENT_SESSIONS = 8;
 
   private SparkFabricConnection(SparkSettings settings, SharedSpark.Lease lease) {
     this.settings = settings;
@@ -125,6 +128,25 @@ public final class SparkFabricConnection implements FabricConnection {
     throw new InvalidInputException(field, "'" + value + "' is not a positive whole number");
   }
 
+  /**
+   * The session in which plan runs with these settings run without counts, with the sources it keeps
+   * ({@link SourceViews}); null when this connection already keeps {@value #STATEMENT_SESSIONS} such
+   * sessions for other settings, and then a run uses a session of its own.
+   */
+  SourceViews statementSession(Map<String, String> conf) {
+    Map<String, String> key = Map.copyOf(conf);
+    synchronized (statementSessions) {
+      SourceViews views = statementSessions.get(key);
+      if (views == null && statementSessions.size() < STATEMENT_SESSIONS && !closed.get()) {
+        SparkSession s = spark.newSession();
+        key.forEach((k, v) -> s.conf().set(k, v));
+        views = new SourceViews(s);
+        statementSessions.put(key, views);
+      }
+      return views;
+    }
+  }
+
   void forget(SparkExecutionSession session) {
     sessions.remove(session);
   }
@@ -153,6 +175,11 @@ public final class SparkFabricConnection implements FabricConnection {
     try {
       for (SparkExecutionSession s : List.copyOf(sessions)) {
         s.close();
+      }
+      synchronized (statementSessions) {
+        // the kept sources hold file listings only, no data: dropping the views releases them
+        statementSessions.values().forEach(SourceViews::clear);
+        statementSessions.clear();
       }
     } finally {
       lease.close();
