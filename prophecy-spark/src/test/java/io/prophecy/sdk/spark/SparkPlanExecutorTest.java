@@ -295,45 +295,30 @@ class SparkPlanExecutorTest {
 
   @Test
   void withoutCountsOnlyTheTargetIsCountedAndTheFilterReachesTheScan() throws Exception {
-    org.apache.spark.sql.SparkSession spark = ((SparkFabricConnection) connection).spark();
-    List<String> plans = new CopyOnWriteArrayList<>();
-    org.apache.spark.scheduler.SparkListener planned = new org.apache.spark.scheduler.SparkListener() {
-      @Override
-      public void onOtherEvent(org.apache.spark.scheduler.SparkListenerEvent e) {
-        if (e instanceof org.apache.spark.sql.execution.ui.SparkListenerSQLExecutionStart start) {
-          plans.add(start.physicalPlanDescription());
-        }
-      }
-    };
     long paid = ORDERS.stream().filter(o -> o.status().equals("PAID")).count();
-    spark.sparkContext().addSparkListener(planned);
-    try {
-      Map<Boolean, String> scans = new LinkedHashMap<>();
-      for (boolean count : List.of(true, false)) {
-        DatasetSpec out = parquetOut("paid_" + count);
-        PipelinePlan p = plan("paid", 3, read("Orders", orders),
-            transform("Paid", "SELECT * FROM Orders WHERE status = 'PAID'", "Orders"),
-            write("Written", "Paid", out, "overwrite"));
-        plans.clear();
-        Result r = run(new PipelinePlan(p.pipeline(), p.steps(), p.sampleRows(), count));
-        spark.sparkContext().listenerBus().waitUntilEmpty();
-        assertThat(r.status()).as("%s", r.failure()).isEqualTo(Status.SUCCEEDED);
-        assertThat(counts(r)).isEqualTo(count
-            ? Map.of("Orders", (long) ORDERS.size(), "Paid", paid, "Written", paid)
-            : Map.of("Written", paid));
-        assertThat(countParquet(out)).isEqualTo(paid);
-        scans.put(count, plans.stream().filter(d -> d.contains("Execute InsertIntoHadoopFsRelationCommand"))
-            .findFirst().orElse(String.join("\n---\n", plans)));
-      }
-      // counting every gem observes the source's output, which keeps the filter above the observation;
-      // without counts the scan takes the filter, as it does for the plain query
-      assertThat(scans.get(false)).contains("PushedFilters: [IsNotNull(status), EqualTo(status,PAID)]")
-          .contains("CollectMetrics").doesNotContain("prophecy_gem_0", "prophecy_gem_1");
-      assertThat(scans.get(true)).contains("prophecy_gem_0", "CollectMetrics").doesNotContain("EqualTo(status,PAID)");
-    } finally {
-      spark.sparkContext().removeSparkListener(planned);
+    Map<Boolean, String> scans = new LinkedHashMap<>();
+    for (boolean count : List.of(true, false)) {
+      DatasetSpec out = parquetOut("paid_" + count);
+      PipelinePlan p = plan("paid", 3, read("Orders", orders),
+          transform("Paid", "SELECT * FROM Orders WHERE status = 'PAID'", "Orders"),
+          write("Written", "Paid", out, "overwrite"));
+      Result[] r = new Result[1];
+      List<String> plans = executions(() -> r[0] = run(new PipelinePlan(p.pipeline(), p.steps(), p.sampleRows(), count)));
+      assertThat(r[0].status()).as("%s", r[0].failure()).isEqualTo(Status.SUCCEEDED);
+      assertThat(counts(r[0])).isEqualTo(count
+          ? Map.of("Orders", (long) ORDERS.size(), "Paid", paid, "Written", paid)
+          : Map.of("Written", paid));
+      assertThat(countParquet(out)).isEqualTo(paid);
+      scans.put(count, plans.stream().filter(d -> d.contains("Execute InsertIntoHadoopFsRelationCommand"))
+          .findFirst().orElse(String.join("\n---\n", plans)));
     }
+    // counting every gem observes the source's output, which keeps the filter above the observation;
+    // without counts the scan takes the filter, as it does for the plain query
+    assertThat(scans.get(false)).contains("PushedFilters: [IsNotNull(status), EqualTo(status,PAID)]")
+        .contains("CollectMetrics").doesNotContain("prophecy_gem_0", "prophecy_gem_1");
+    assertThat(scans.get(true)).contains("prophecy_gem_0", "CollectMetrics").doesNotContain("EqualTo(status,PAID)");
   }
+
 
   /** The physical plan descriptions of the SQL executions {@code body} starts on the fabric's context. */
   static List<String> executions(ThrowingRunnable body) throws Exception {

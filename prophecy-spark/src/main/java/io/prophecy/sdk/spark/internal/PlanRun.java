@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
 /**
  * One run of a {@link PipelinePlan} in a Spark session of its own (so its temporary views end with it).
  *
- * <p><b>Without samples</b> ({@link #runFused()}): every step becomes a temporary view whose data frame
+ * <p><b>Without samples</b> ({@link #runFused(boolean)}): every step becomes a temporary view whose data frame
  * carries an observed row count ({@link Dataset#observe}); then only the terminal steps run (the WRITE
  * steps, and steps whose output no step reads), each as one Spark query. A query reports the counts of
  * every view it read, so each gem is counted in the first query that covers it, and its duration is that
@@ -167,12 +167,16 @@ final class PlanRun {
     return steps.isEmpty() ? plan.pipeline() : steps.get(Math.min(current, steps.size() - 1)).gem();
   }
 
-  /** Runs the plan without samples: only terminal steps run, counts come from observed metrics. */
-  void runFused() throws InterruptedException {
+  /**
+   * Runs the plan without samples: only terminal steps run, counts come from observed metrics. A plan
+   * without counts is tried as statements first when {@code tryStatements} (its caller has not tried
+   * them in a shared session already).
+   */
+  void runFused(boolean tryStatements) throws InterruptedException {
     MetricsListener reports = new MetricsListener(metricPrefix);
     spark.listenerManager().register(reports);
     try {
-      if (!plan.countRows() && runStatements(reports)) {
+      if (tryStatements && !plan.countRows() && runStatements(reports)) {
         return;
       }
       List<Dataset<Row>> observed = new ArrayList<>();
@@ -340,11 +344,7 @@ final class PlanRun {
       listener.stepStarted(s.gem());
       Dataset<Row> observed = statements.get(k).observe(metric(t), functions.count(functions.lit(1)).as("rows"));
       try {
-        if (s.kind() == PipelinePlan.Kind.WRITE) {
-          write(s, observed);
-        } else {
-          observed.write().format("noop").mode("overwrite").save();
-        }
+        writeTerminal(s, observed);
       } catch (StepFailure | SparkTask.Cancelled e) {
         throw e;
       } catch (Exception e) {
@@ -540,16 +540,21 @@ final class PlanRun {
   private void runTerminal(int t, Dataset<Row> observed, Set<Integer> covered) {
     Step s = steps.get(t);
     try {
-      if (s.kind() == PipelinePlan.Kind.WRITE) {
-        write(s, observed);
-      } else {
-        observed.write().format("noop").mode("overwrite").save();
-      }
+      writeTerminal(s, observed);
     } catch (StepFailure | SparkTask.Cancelled e) {
       throw e;
     } catch (Exception e) {
       // without counts, the steps it reads were left out of covered, but ran inside its query
       throw blame(t, plan.countRows() ? covered : new TreeSet<>(upstream(t)), e);
+    }
+  }
+
+  /** A terminal step's write, or for a step nobody reads a {@code noop} write that computes every row and column. */
+  private void writeTerminal(Step s, Dataset<Row> observed) {
+    if (s.kind() == PipelinePlan.Kind.WRITE) {
+      write(s, observed);
+    } else {
+      observed.write().format("noop").mode("overwrite").save();
     }
   }
 

@@ -66,7 +66,8 @@ final class PlanTask extends SparkTask<Result> implements PlanExecutor.PlanExecu
       if (plan.samples()) {
         r.runSampled();
       } else {
-        r.runFused();
+        // a shared session tried the statements already, if there was one
+        r.runFused(shared == null);
       }
     } finally {
       r.cleanUp();
