@@ -358,9 +358,7 @@ public final class PipelineGraph {
   public Map<String, List<String>> knownColumns(DatasetLookup datasets) {
     Validator v = Validator.forSchemas(this, datasets);
     v.run();
-    Map<String, List<String>> out = new LinkedHashMap<>();
-    v.schemas().forEach((gem, cols) -> out.put(gem.name(), List.copyOf(cols)));
-    return out;
+    return v.schemasByName();
   }
 
   /** Problems met reading the file. */

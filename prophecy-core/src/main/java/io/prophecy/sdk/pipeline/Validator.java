@@ -24,7 +24,7 @@ final class Validator {
   private final List<Diagnostic> out = new ArrayList<>();
   /** The graph's gems and connections by position. */
   private final PipelineGraph.Wiring wiring;
-  /** Output column names of gems, by gem position; null where not known. */
+  /** Output column names of gems, by gem position; null where not known. Lists that cannot be changed. */
   private final List<String>[] schemas;
   /** The position of the gem being checked. */
   private int at;
@@ -264,7 +264,7 @@ final class Validator {
       if (in0 != null) {
         List<String> all = new ArrayList<>(in0);
         targets(w.columns()).stream().filter(c -> indexOf(all, c) < 0).forEach(all::add);
-        schemas[at] = all;
+        schemas[at] = List.copyOf(all);
       }
     } else if (spec instanceof GemSpec.SqlStatement s) {
       if (s.sql().isBlank()) {
@@ -350,7 +350,7 @@ final class Validator {
           }
         }
       });
-      schemas[at] = all;
+      schemas[at] = List.copyOf(all);
     }
   }
 
@@ -398,7 +398,7 @@ final class Validator {
       }
     }
     if (cols != null) {
-      schemas[at] = cols;
+      schemas[at] = List.copyOf(cols);
     }
   }
 
@@ -537,13 +537,17 @@ final class Validator {
     return -1;
   }
 
-  /** Output columns of the gems whose schema is known after {@link #run()}, by gem, in dependency order. */
-  Map<Gem, List<String>> schemas() {
-    Map<Gem, List<String>> known = new LinkedHashMap<>();
+  /**
+   * Output columns of the gems whose schema is known after {@link #run()}, by gem name, in dependency
+   * order: a new map sized for every gem, whose lists cannot be changed.
+   */
+  Map<String, List<String>> schemasByName() {
+    int n = wiring.gems.length;
+    Map<String, List<String>> known = new LinkedHashMap<>(n + n / 3 + 1);
     if (wiring.order != null) {
       for (int p : wiring.order) {
         if (schemas[p] != null) {
-          known.put(wiring.gems[p], schemas[p]);
+          known.put(wiring.gems[p].name(), schemas[p]);
         }
       }
     }
