@@ -3,6 +3,7 @@ package io.prophecy.sdk;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.prophecy.sdk.internal.ProviderRegistry;
 import io.prophecy.sdk.model.Credentials;
 import io.prophecy.sdk.spi.ConnectorContext;
 import io.prophecy.sdk.spi.FabricConfig;
@@ -82,6 +83,33 @@ class ProviderRegistryTest {
     ClassLoader loader = withServices("com.example.Missing");
     assertThatThrownBy(() -> Prophecy.builder().home(home).classLoader(loader).build())
         .isInstanceOf(ProphecyException.class).hasMessageContaining("com.example.Missing");
+  }
+
+  @Test
+  void aBrokenServicesEntryIsReportedAgainOnEveryOpen() throws Exception {
+    // the lookups are kept per class loader; one that failed must not be kept half done
+    ClassLoader loader = withServices("com.example.Missing", TestFabricProvider.class.getName());
+    for (int attempt = 0; attempt < 3; attempt++) {
+      assertThatThrownBy(() -> Prophecy.builder().home(home).classLoader(loader).build())
+          .isInstanceOf(ProphecyException.class).hasMessageContaining("com.example.Missing");
+    }
+  }
+
+  @Test
+  void everyRegistryGetsProvidersOfItsOwnThoughTheLookupIsKept() throws Exception {
+    ClassLoader loader = withServices(TestFabricProvider.class.getName());
+    ProviderRegistry first = ProviderRegistry.load(loader, java.util.List.of());
+    ProviderRegistry second = ProviderRegistry.load(loader, java.util.List.of());
+    assertThat(first.kinds()).containsExactly("discovered", "test");
+    assertThat(second.kinds()).containsExactly("discovered", "test");
+    assertThat(second.get("test").provider()).isInstanceOf(TestFabricProvider.class)
+        .isNotSameAs(first.get("test").provider());
+    assertThat(second.get("discovered").provider()).isNotSameAs(first.get("discovered").provider());
+    // another loader sees its own services file
+    ClassLoader other = withServices(DiscoveredProvider.Twin.class.getName());
+    assertThatThrownBy(() -> ProviderRegistry.load(other, java.util.List.of()))
+        .isInstanceOf(ProphecyException.class).hasMessageContaining(DiscoveredProvider.Twin.class.getName());
+    assertThat(ProviderRegistry.load(loader, java.util.List.of()).kinds()).containsExactly("discovered", "test");
   }
 
   @Test

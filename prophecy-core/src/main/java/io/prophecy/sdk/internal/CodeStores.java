@@ -4,6 +4,7 @@ import io.prophecy.sdk.ConnectorException;
 import io.prophecy.sdk.ProphecyException;
 import io.prophecy.sdk.spi.CodeStore;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
@@ -30,14 +31,17 @@ public final class CodeStores {
       return new CodeStores(explicit);
     }
     CodeStore found = null;
-    var it = ServiceLoader.load(CodeStore.class, loader).stream().iterator();
-    while (true) {
+    List<ServiceLoader.Provider<CodeStore>> providers;
+    try {
+      providers = Discovery.providers(CodeStore.class, loader);
+    } catch (ServiceConfigurationError e) {
+      throw new ProphecyException("A code store listed in META-INF/services/" + CodeStore.class.getName()
+          + " could not be loaded: " + e.getMessage() + ". Check the prophecy-git jar and its dependencies", e);
+    }
+    for (ServiceLoader.Provider<CodeStore> provider : providers) {
       CodeStore candidate;
       try {
-        if (!it.hasNext()) {
-          break;
-        }
-        candidate = it.next().get();
+        candidate = provider.get();
       } catch (ServiceConfigurationError e) {
         throw new ProphecyException("A code store listed in META-INF/services/" + CodeStore.class.getName()
             + " could not be loaded: " + e.getMessage() + ". Check the prophecy-git jar and its dependencies", e);

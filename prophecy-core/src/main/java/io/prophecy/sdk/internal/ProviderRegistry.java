@@ -58,23 +58,18 @@ public final class ProviderRegistry {
       result.put(kind, new Entry(p, checkDescriptor(p), true));
     }
     Map<String, FabricProvider> discovered = new TreeMap<>();
-    ServiceLoader<FabricProvider> services = ServiceLoader.load(FabricProvider.class, loader);
-    var it = services.stream().iterator();
-    while (true) {
-      ServiceLoader.Provider<FabricProvider> candidate;
+    List<ServiceLoader.Provider<FabricProvider>> candidates;
+    try {
+      candidates = Discovery.providers(FabricProvider.class, loader);
+    } catch (ServiceConfigurationError e) {
+      throw notLoadable(e);
+    }
+    for (ServiceLoader.Provider<FabricProvider> candidate : candidates) {
       FabricProvider p;
       try {
-        if (!it.hasNext()) {
-          break;
-        }
-        candidate = it.next();
         p = candidate.get();
       } catch (ServiceConfigurationError e) {
-        throw new ProphecyException(
-            "A fabric provider listed in META-INF/services/" + FabricProvider.class.getName()
-                + " could not be loaded: " + e.getMessage()
-                + ". Check the connector jar and its dependencies on the class path",
-            e);
+        throw notLoadable(e);
       }
       String kind = p.kind();
       if (registered.containsKey(kind)) {
@@ -97,6 +92,12 @@ public final class ProviderRegistry {
     }
     log.debug("Installed fabric kinds: {}", result.keySet());
     return new ProviderRegistry(result);
+  }
+
+  private static ProphecyException notLoadable(ServiceConfigurationError e) {
+    return new ProphecyException("A fabric provider listed in META-INF/services/" + FabricProvider.class.getName()
+        + " could not be loaded: " + e.getMessage() + ". Check the connector jar and its dependencies on the class path",
+        e);
   }
 
   /** The installed kinds, sorted. */

@@ -493,6 +493,33 @@ class SparkPlanExecutorTest {
   }
 
   @Test
+  void aDatasetColumnOfAnUnknownTypeFailsNamingTheSourceInEveryMode() throws Exception {
+    DatasetSpec typed = DatasetSpec.builder().name("orders_typed").format("csv")
+        .path(orders.path().orElseThrow()).putOptions("header", "true")
+        .addSchema(DatasetSpec.Column.of("id", "int"), DatasetSpec.Column.of("customer_id", "int"),
+            DatasetSpec.Column.of("amount", "monetary"), DatasetSpec.Column.of("status", "string"))
+        .build();
+    DatasetSpec out = parquetOut("typed_never_written");
+    for (String mode : List.of("counted", "uncounted", "samples")) {
+      boolean samples = mode.equals("samples");
+      PipelinePlan.Step source = samples ? sampled(read("Typed", typed)) : read("Typed", typed);
+      PipelinePlan plan = plan("typed", 5, source,
+          transform("Paid", "SELECT id, amount FROM Typed WHERE status = 'paid'", List.of(), "Typed"),
+          write("Out", "Paid", out, "overwrite"));
+      Result r = run(mode.equals("uncounted") ? uncounted(plan) : plan);
+
+      assertThat(r.status()).as(mode).isEqualTo(Status.FAILED);
+      PlanExecutor.Failure f = r.failure().orElseThrow();
+      assertThat(f.gem()).as(mode).isEqualTo("Typed");
+      assertThat(f.field()).as(mode).hasValue("dataset.schema[2].type");
+      assertThat(f.message()).as(mode).startsWith("column 'amount' of dataset 'orders_typed' has type 'monetary'")
+          .contains("UNSUPPORTED_DATATYPE");
+      assertThat(counts(r)).as(mode).isEmpty();
+      assertThat(Path.of(out.path().orElseThrow())).as(mode).doesNotExist();
+    }
+  }
+
+  @Test
   void aRuntimeErrorInsideAFusedJobIsBlamedOnTheGemThatRaisesIt() throws Exception {
     try (ExecutionSession ansi = connection.openSession(SessionOptions.builder().language(SPARK_SQL)
         .putConf("spark.sql.ansi.enabled", "true").build())) {
