@@ -112,6 +112,26 @@ class ProviderRegistryTest {
     assertThat(ProviderRegistry.load(loader, java.util.List.of()).kinds()).containsExactly("discovered", "test");
   }
 
+  /** A class loader that takes jars while in use, as a notebook kernel's does. */
+  static final class GrowingLoader extends URLClassLoader {
+    GrowingLoader(ClassLoader parent) {
+      super(new URL[0], parent);
+    }
+
+    void add(URL url) {
+      addURL(url);
+    }
+  }
+
+  @Test
+  void providersAddedToARunningClassLoaderAreFoundOnTheNextOpen() throws Exception {
+    GrowingLoader kernel = new GrowingLoader(getClass().getClassLoader());
+    assertThat(ProviderRegistry.load(kernel, java.util.List.of()).kinds()).containsExactly("discovered");
+    URLClassLoader withTest = (URLClassLoader) withServices(TestFabricProvider.class.getName());
+    kernel.add(withTest.getURLs()[0]);
+    assertThat(ProviderRegistry.load(kernel, java.util.List.of()).kinds()).containsExactly("discovered", "test");
+  }
+
   @Test
   void descriptorsThatMisleadAreRefused() {
     FabricProvider secretSetting = provider("leaky", FabricDescriptor.builder().kind("leaky").displayName("Leaky")
