@@ -3,6 +3,7 @@ package io.prophecy.sdk.pipeline;
 import io.prophecy.sdk.model.DatasetSpec;
 import io.prophecy.sdk.pipeline.GemSpec.Column;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -162,9 +163,14 @@ final class Validator {
   private void gem(Gem g) {
     String[] slugs = wiring.inputSlugs[at];
     int[] from = wiring.inputGems[at];
-    Map<String, List<String>> inputs = new LinkedHashMap<>();
-    for (int j = 0; j < slugs.length; j++) {
-      inputs.put(slugs[j], schemas[from[j]]);
+    Map<String, List<String>> inputs;
+    if (slugs.length == 1) {
+      inputs = Collections.singletonMap(slugs[0], schemas[from[0]]); // the usual case; the schema may be null
+    } else {
+      inputs = new LinkedHashMap<>(slugs.length * 2);
+      for (int j = 0; j < slugs.length; j++) {
+        inputs.put(slugs[j], schemas[from[j]]);
+      }
     }
     List<String> in0 = inputs.get("in0");
     GemSpec spec = g.spec();
@@ -211,7 +217,7 @@ final class Validator {
         out.add(Diagnostic.error(g.name(), "orders", "an OrderBy gem needs at least one sort key"));
       }
       for (int i = 0; i < o.orders().size(); i++) {
-        expression(g, "orders[" + i + "].expression", o.orders().get(i).expression(), in0, inputs);
+        expression(g, "orders", i, ".expression", o.orders().get(i).expression(), in0, inputs);
       }
       pass(g, in0);
     } else if (spec instanceof GemSpec.Limit l) {
@@ -227,7 +233,7 @@ final class Validator {
             + " needs key columns"));
       }
       for (int i = 0; i < d.columns().size(); i++) {
-        expression(g, "dedupColumns[" + i + "]", Expression.sql(d.columns().get(i)), in0, inputs);
+        expression(g, "dedupColumns", i, "", Expression.sql(d.columns().get(i)), in0, inputs);
       }
       if ((d.type() == GemSpec.DedupType.FIRST || d.type() == GemSpec.DedupType.LAST) && d.orders().isEmpty()) {
         out.add(Diagnostic.warning(g.name(), "orders", "first and last rows are chosen by an order; without one "
@@ -256,10 +262,10 @@ final class Validator {
       }
       columns(g, "expressionColumns", w.columns(), in0, inputs);
       for (int i = 0; i < w.partitionBy().size(); i++) {
-        expression(g, "partitionColumns[" + i + "]", w.partitionBy().get(i), in0, inputs);
+        expression(g, "partitionColumns", i, "", w.partitionBy().get(i), in0, inputs);
       }
       for (int i = 0; i < w.orderBy().size(); i++) {
-        expression(g, "orderColumns[" + i + "].expression", w.orderBy().get(i).expression(), in0, inputs);
+        expression(g, "orderColumns", i, ".expression", w.orderBy().get(i).expression(), in0, inputs);
       }
       if (in0 != null) {
         List<String> all = new ArrayList<>(in0);
@@ -319,7 +325,7 @@ final class Validator {
         out.add(Diagnostic.error(g.name(), "conditions[" + i + "].alias", "'" + c.alias() + "' is not an input of this gem"));
       }
       if (c.type() != GemSpec.JoinType.CROSS) {
-        expression(g, "conditions[" + i + "].expression", c.on(), null, inputs);
+        expression(g, "conditions", i, ".expression", c.on(), null, inputs);
       }
     }
     // The head is the input no condition names (in0 in what Prophecy writes); every other input needs one.
@@ -414,12 +420,28 @@ final class Validator {
       if (c.target().isBlank()) {
         out.add(Diagnostic.error(g.name(), field + "[" + i + "].target", "the output column has no name"));
       }
-      expression(g, field + "[" + i + "].expression", c.expression(), in0, inputs);
+      expression(g, field, i, ".expression", c.expression(), in0, inputs);
     }
     duplicates(g, field, columns);
   }
 
   private void duplicates(Gem g, String field, List<Column> columns) {
+    if (columns.size() <= 16) {
+      // a few columns: compared pairwise, with nothing to allocate
+      for (int i = 1; i < columns.size(); i++) {
+        String t = columns.get(i).target();
+        if (t.isBlank()) {
+          continue;
+        }
+        for (int k = 0; k < i; k++) {
+          if (columns.get(k).target().equalsIgnoreCase(t)) {
+            out.add(Diagnostic.error(g.name(), field + "[" + i + "].target", "output column '" + t + "' is defined twice"));
+            break;
+          }
+        }
+      }
+      return;
+    }
     Set<String> seen = new HashSet<>();
     for (int i = 0; i < columns.size(); i++) {
       String t = columns.get(i).target().toLowerCase(Locale.ROOT);
@@ -431,18 +453,28 @@ final class Validator {
   }
 
   private void expression(Gem g, String field, Expression e, List<String> in0, Map<String, List<String>> inputs) {
+    expression(g, field, -1, "", e, in0, inputs);
+  }
+
+  /**
+   * Checks the expression of the field {@code field[index]suffix} ({@code field} alone for a negative
+   * index), whose name is put together only for a diagnostic.
+   */
+  private void expression(Gem g, String field, int index, String suffix, Expression e, List<String> in0,
+      Map<String, List<String>> inputs) {
     if (e.isBlank()) {
-      out.add(Diagnostic.error(g.name(), field, "the expression is empty"));
+      out.add(Diagnostic.error(g.name(), fieldName(field, index, suffix), "the expression is empty"));
       return;
     }
     if (!e.isSql()) {
-      out.add(Diagnostic.warning(g.name(), field, "a " + e.format() + " expression runs only in generated "
-          + e.format() + " code, not in Spark SQL"));
+      out.add(Diagnostic.warning(g.name(), fieldName(field, index, suffix), "a " + e.format()
+          + " expression runs only in generated " + e.format() + " code, not in Spark SQL"));
       return;
     }
     for (String ref : Configuration.references(e.text())) {
       if (graph.configuration().field(ref).isEmpty()) {
-        out.add(Diagnostic.error(g.name(), field, "refers to configuration '" + ref + "', which the pipeline does not declare"));
+        out.add(Diagnostic.error(g.name(), fieldName(field, index, suffix), "refers to configuration '" + ref
+            + "', which the pipeline does not declare"));
       }
     }
     String text = e.text().trim();
@@ -451,24 +483,33 @@ final class Validator {
       String input = text.substring(0, dot);
       List<String> cols = inputs.get(input);
       if (!inputs.containsKey(input)) {
-        out.add(Diagnostic.error(g.name(), field, "refers to " + input + ", which is not an input of this gem"));
+        out.add(Diagnostic.error(g.name(), fieldName(field, index, suffix), "refers to " + input
+            + ", which is not an input of this gem"));
       } else if (cols != null) {
-        checkAgainst(g, field, Expression.sql(text.substring(dot + 1)), cols);
+        checkAgainst(g, field, index, suffix, text.substring(dot + 1), cols);
       }
     } else if (in0 != null) {
-      checkAgainst(g, field, e, in0);
+      checkAgainst(g, field, index, suffix, text, in0);
     }
   }
 
+  private static String fieldName(String field, int index, String suffix) {
+    return index < 0 ? field : field + "[" + index + "]" + suffix;
+  }
+
   private void checkAgainst(Gem g, String field, Expression e, List<String> columns) {
-    String text = e.text().trim();
+    checkAgainst(g, field, -1, "", e.text().trim(), columns);
+  }
+
+  /** Whether {@code text} (trimmed), if a bare column name, is one of the columns. */
+  private void checkAgainst(Gem g, String field, int index, String suffix, String text, List<String> columns) {
     if (!identifier(text, 0)) {
       return;
     }
     String name = text.replace("`", "");
     if (indexOf(columns, name) < 0 && !Set.of("true", "false", "null").contains(name.toLowerCase(Locale.ROOT))) {
-      out.add(Diagnostic.error(g.name(), field, "column '" + text.replace("`", "") + "' does not exist in the input; "
-          + "its columns: " + columns));
+      out.add(Diagnostic.error(g.name(), fieldName(field, index, suffix), "column '" + name
+          + "' does not exist in the input; its columns: " + columns));
     }
   }
 
@@ -525,7 +566,11 @@ final class Validator {
   }
 
   private static List<String> targets(List<Column> columns) {
-    return columns.stream().map(Column::target).toList();
+    String[] names = new String[columns.size()];
+    for (int i = 0; i < names.length; i++) {
+      names[i] = columns.get(i).target();
+    }
+    return List.of(names);
   }
 
   private static int indexOf(List<String> columns, String name) {
