@@ -501,7 +501,7 @@ final class Validator {
     checkAgainst(g, field, -1, "", e.text().trim(), columns);
   }
 
-  /** Whether {@code text} (trimmed), if a bare column name, is one of the columns. */
+  /** Reports {@code text} (trimmed) when it is a bare column name that is not one of the columns. */
   private void checkAgainst(Gem g, String field, int index, String suffix, String text, List<String> columns) {
     if (!identifier(text, 0)) {
       return;
