@@ -63,6 +63,24 @@ class PipelineModelTest {
   }
 
   @Test
+  void duplicateOutputColumnsAreFoundWhateverTheCaseAndHowManyColumns() {
+    // up to 16 columns are compared pairwise, more through a set: both report the same way
+    for (int width : new int[] {3, 16, 17, 40}) {
+      PipelineGraph g = PipelineGraph.of("wide", p -> p
+          .source("Orders", "orders")
+          .reformat("Wide", "Orders", r -> {
+            for (int i = 0; i < width - 1; i++) {
+              r.column("c" + i, "id");
+            }
+            r.column("C1", "amount"); // the last column repeats c1 in other letters
+          }));
+      assertThat(g.validate(DATASETS)).as("%d columns", width).extracting(Diagnostic::toString)
+          .filteredOn(d -> d.startsWith("ERROR"))
+          .containsExactly("ERROR gem 'Wide' at expressions[" + (width - 1) + "].target: output column 'C1' is defined twice");
+    }
+  }
+
+  @Test
   void workflowProblemsBecomeDiagnosticsNamingGemAndField() throws Exception {
     ObjectNode w = daily().toWorkflow();
     ObjectNode processes = (ObjectNode) w.get("processes");
