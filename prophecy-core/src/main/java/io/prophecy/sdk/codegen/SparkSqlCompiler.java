@@ -12,6 +12,7 @@ import io.prophecy.sdk.pipeline.GemSpec.Order;
 import io.prophecy.sdk.pipeline.PipelineGraph;
 import io.prophecy.sdk.spi.PipelinePlan;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -49,6 +50,9 @@ public final class SparkSqlCompiler {
   private final Map<String, String> config;
   private final Map<String, List<String>> columns;
   private final boolean tablesForSources;
+  /** The view {@link #ref} quoted last, and how. */
+  private String refView;
+  private String refQuoted;
 
   private SparkSqlCompiler(PipelineGraph graph, DatasetLookup datasets, Map<String, String> config,
       Map<String, List<String>> columns, boolean tablesForSources) {
@@ -143,29 +147,23 @@ public final class SparkSqlCompiler {
 
   private List<GemSql> compile(PipelineGraph g, String prefix, Map<String, String> external) {
     List<GemSql> out = new ArrayList<>();
-    List<Gem> order;
+    List<PipelineGraph.Wired> order;
     try {
-      order = g.topologicalOrder();
+      order = g.wiredOrder();
     } catch (IllegalStateException e) {
       throw new InvalidInputException("pipeline '" + graph.name() + "'", e.getMessage());
     }
-    for (Gem gem : order) {
-      String view = prefix + gem.name();
-      Map<String, String> in = new LinkedHashMap<>();
-      for (var e : g.upstream(gem).entrySet()) {
-        // an input's gem comes earlier in the order; its view is named the same way
-        in.put(e.getKey(), prefix + e.getValue().gem().name());
-      }
-      for (var p : gem.inputs()) {
-        if (!in.containsKey(p.slug())) {
-          String ext = external.get(p.id());
-          if (ext == null && !(gem.spec() instanceof GemSpec.Subgraph)) {
-            throw new InvalidInputException("gem '" + gem.name() + "' input " + p.slug(), "is not connected");
-          }
-          if (ext != null) {
-            in.put(p.slug(), ext);
-          }
-        }
+    for (PipelineGraph.Wired wired : order) {
+      Gem gem = wired.gem();
+      String view = viewName(prefix, gem);
+      Map<String, PipelineGraph.Upstream> up = wired.inputs();
+      Map<String, String> in;
+      if (up.size() == 1 && gem.inputs().size() == 1) {
+        // the usual gem: its one input connected (the map's key is that input's slug)
+        var e = up.entrySet().iterator().next();
+        in = Collections.singletonMap(e.getKey(), viewName(prefix, e.getValue().gem()));
+      } else {
+        in = inputViews(gem, up, prefix, external);
       }
       if (gem.spec() instanceof GemSpec.Subgraph) {
         out.addAll(subgraph(gem, view, in));
@@ -174,6 +172,33 @@ public final class SparkSqlCompiler {
       }
     }
     return out;
+  }
+
+  /** A gem's view: its name, after the prefix of the subgraphs it is in. */
+  private static String viewName(String prefix, Gem gem) {
+    return prefix.isEmpty() ? gem.name() : prefix + gem.name();
+  }
+
+  /** The views a gem's inputs read, by input slug, in the order of its inputs' connections. */
+  private Map<String, String> inputViews(Gem gem, Map<String, PipelineGraph.Upstream> up, String prefix,
+      Map<String, String> external) {
+    Map<String, String> in = new LinkedHashMap<>();
+    for (var e : up.entrySet()) {
+      // an input's gem comes earlier in the order; its view is named the same way
+      in.put(e.getKey(), viewName(prefix, e.getValue().gem()));
+    }
+    for (var p : gem.inputs()) {
+      if (!in.containsKey(p.slug())) {
+        String ext = external.get(p.id());
+        if (ext == null && !(gem.spec() instanceof GemSpec.Subgraph)) {
+          throw new InvalidInputException("gem '" + gem.name() + "' input " + p.slug(), "is not connected");
+        }
+        if (ext != null) {
+          in.put(p.slug(), ext);
+        }
+      }
+    }
+    return in;
   }
 
   private List<GemSql> subgraph(Gem gem, String view, Map<String, String> in) {
@@ -426,9 +451,10 @@ public final class SparkSqlCompiler {
     }
     List<String> keys = new ArrayList<>();
     for (int i = 0; i < d.columns().size(); i++) {
-      String k = expr(gem, "dedupColumns[" + i + "]", Expression.sql(d.columns().get(i)));
+      String at = "dedupColumns[" + i + "]";
+      String k = expr(gem, at, Expression.sql(d.columns().get(i)));
       keys.add(k);
-      probes.add(new PipelinePlan.Probe("dedupColumns[" + i + "]", "SELECT " + k + " FROM " + ref(from)));
+      probes.add(new PipelinePlan.Probe(at, "SELECT " + k + " FROM " + ref(from)));
     }
     if (keys.isEmpty()) {
       throw new InvalidInputException("gem '" + gem.name() + "' dedupColumns", "deduplicating by " + d.type().spelling()
@@ -539,7 +565,10 @@ public final class SparkSqlCompiler {
       }
     }
     List<String> select = new ArrayList<>();
-    exprs.forEach((k, v) -> select.add(v.equals(quote(k)) ? quote(k) : v + " AS " + quote(k)));
+    exprs.forEach((k, v) -> {
+      String q = quote(k);
+      select.add(v.equals(q) ? q : v + " AS " + q);
+    });
     return "SELECT " + String.join(",\n       ", select) + "\nFROM " + ref(from);
   }
 
@@ -599,19 +628,22 @@ public final class SparkSqlCompiler {
     List<String> added = new ArrayList<>();
     for (int i = 0; i < w.columns().size(); i++) {
       Column c = w.columns().get(i);
-      String e = expr(gem, "expressionColumns[" + i + "].expression", c.expression());
-      String over = e.toLowerCase(Locale.ROOT).contains(" over ") || e.toLowerCase(Locale.ROOT).contains(" over(")
-          ? e : e + " OVER (" + spec + ")";
-      probes.add(new PipelinePlan.Probe("expressionColumns[" + i + "].expression", "SELECT " + over + " FROM " + ref(from)));
+      String at = "expressionColumns[" + i + "].expression";
+      String e = expr(gem, at, c.expression());
+      String over = hasOver(e) ? e : e + " OVER (" + spec + ")";
+      probes.add(new PipelinePlan.Probe(at, "SELECT " + over + " FROM " + ref(from)));
       added.add(over + " AS " + quote(c.target()));
       replaced.add(c.target());
     }
     List<String> inputColumns = columnsOrEmpty(gem, from);
-    boolean replaces = inputColumns.stream().anyMatch(col -> replaced.stream().anyMatch(col::equalsIgnoreCase));
+    boolean replaces = false;
+    for (String col : inputColumns) {
+      replaces |= containsIgnoreCase(replaced, col);
+    }
     if (replaces) {
       List<String> select = new ArrayList<>();
       for (String col : inputColumns) {
-        if (replaced.stream().noneMatch(col::equalsIgnoreCase)) {
+        if (!containsIgnoreCase(replaced, col)) {
           select.add(quote(col));
         }
       }
@@ -621,6 +653,25 @@ public final class SparkSqlCompiler {
     return "SELECT *,\n       " + String.join(",\n       ", added) + "\nFROM " + ref(from);
   }
 
+  /** Whether a window expression has its own OVER clause ({@code " over "} or {@code " over("}, in any case). */
+  private static boolean hasOver(String e) {
+    for (int i = e.indexOf(' '); i >= 0 && i + 5 < e.length(); i = e.indexOf(' ', i + 1)) {
+      if (e.regionMatches(true, i + 1, "over", 0, 4) && (e.charAt(i + 5) == ' ' || e.charAt(i + 5) == '(')) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean containsIgnoreCase(List<String> names, String name) {
+    for (String n : names) {
+      if (n.equalsIgnoreCase(name)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private String selectList(Gem gem, String field, List<Column> cols, List<PipelinePlan.Probe> probes, String from) {
     List<String> out = new ArrayList<>();
     for (int i = 0; i < cols.size(); i++) {
@@ -628,9 +679,10 @@ public final class SparkSqlCompiler {
       if (c.target().isBlank()) {
         throw new InvalidInputException("gem '" + gem.name() + "' " + field + "[" + i + "].target", "the output column has no name");
       }
-      String e = expr(gem, field + "[" + i + "].expression", c.expression());
+      String at = field + "[" + i + "].expression";
+      String e = expr(gem, at, c.expression());
       String probeFrom = from == null ? "__FROM__" : ref(from);
-      probes.add(new PipelinePlan.Probe(field + "[" + i + "].expression", "SELECT " + e + " FROM " + probeFrom));
+      probes.add(new PipelinePlan.Probe(at, "SELECT " + e + " FROM " + probeFrom));
       out.add(isSame(e, c.target()) ? e : e + " AS " + quote(c.target()));
     }
     return String.join(",\n       ", out);
@@ -644,8 +696,9 @@ public final class SparkSqlCompiler {
     List<String> out = new ArrayList<>();
     for (int i = 0; i < orders.size(); i++) {
       Order o = orders.get(i);
-      String e = expr(gem, field + "[" + i + "].expression", o.expression());
-      probes.add(new PipelinePlan.Probe(field + "[" + i + "].expression", "SELECT " + e + " FROM " + ref(from)));
+      String at = field + "[" + i + "].expression";
+      String e = expr(gem, at, o.expression());
+      probes.add(new PipelinePlan.Probe(at, "SELECT " + e + " FROM " + ref(from)));
       out.add(e + " " + o.sort().sql());
     }
     return String.join(", ", out);
@@ -692,8 +745,16 @@ public final class SparkSqlCompiler {
     return cols == null ? List.of() : cols;
   }
 
+  /**
+   * A view as the SQL names it. A gem's SQL names its input several times (the query, each field's
+   * probe), so the last one quoted is kept.
+   */
   private String ref(String view) {
-    return quote(view);
+    if (view == null || view != refView) {
+      refQuoted = quote(view);
+      refView = view;
+    }
+    return refQuoted;
   }
 
   private String sourceTable(GemSql s) {
@@ -781,7 +842,7 @@ public final class SparkSqlCompiler {
 
   /** A back-quoted identifier. */
   public static String quote(String identifier) {
-    return "`" + identifier.replace("`", "``") + "`";
+    return "`" + (identifier.indexOf('`') < 0 ? identifier : identifier.replace("`", "``")) + "`";
   }
 
   private static String quoteQualified(String name) {

@@ -3,6 +3,7 @@ package io.prophecy.sdk.pipeline;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.prophecy.sdk.model.DatasetSpec;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -24,6 +25,9 @@ public final class PipelineGraph {
   /** Where a gem input takes its data from. */
   public record Upstream(Gem gem, Port port) {}
 
+  /** A gem with where each of its connected inputs takes its data from, as {@link #upstream(Gem)} gives them. */
+  public record Wired(Gem gem, Map<String, Upstream> inputs) {}
+
   private final String name;
   private final ObjectNode document;
   private final Map<String, Gem> gems;
@@ -38,6 +42,34 @@ public final class PipelineGraph {
   /** Each gem's inputs, by the gem itself: one identity lookup, and a gem of another graph is not found. */
   private volatile Map<Gem, Map<String, Upstream>> upstreams;
   private volatile Wiring wiring;
+  /** The problems of names and connections a validation found, which follow from the graph alone; null before. */
+  private volatile List<Diagnostic> structural;
+  /** {@link #wiredOrder()}, worked out on first use. */
+  private volatile List<Wired> wiredOrder;
+  /** The schemas the last validation worked out, for {@link #knownColumns} to reuse; null before one. */
+  private volatile SchemaFlow schemaFlow;
+
+  /**
+   * A validation's schemas with what it knew them from: the lookup, and each dataset it asked that lookup
+   * for with the answer. The graph does not change, so the schemas hold while the same lookup gives the
+   * same datasets.
+   */
+  private record SchemaFlow(DatasetLookup lookup, Map<String, Optional<DatasetSpec>> datasets, List<String>[] schemas) {
+    boolean holdsFor(DatasetLookup now) {
+      if (now != lookup) {
+        return false;
+      }
+      for (var e : datasets.entrySet()) {
+        Optional<DatasetSpec> then = e.getValue();
+        Optional<DatasetSpec> answer = now.find(e.getKey());
+        if (answer.isPresent() != then.isPresent() || (answer.isPresent() && answer.get() != then.get()
+            && !answer.get().equals(then.get()))) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
 
   PipelineGraph(String name, ObjectNode document, List<Gem> gems, List<Connection> connections,
       Configuration configuration, List<Diagnostic> readProblems) {
@@ -93,6 +125,8 @@ public final class PipelineGraph {
     final int[][] inputGems;
     /** Gem positions in dependency order; null when the gems form a cycle. */
     final int[] order;
+    /** Per gem position: the problem met reading the gem, or null. */
+    final Diagnostic[] problems;
 
     private Wiring(PipelineGraph g) {
       gems = g.gems.values().toArray(new Gem[0]);
@@ -125,6 +159,10 @@ public final class PipelineGraph {
           inputGems[i][j++] = position.get(e.getValue().gem().id());
         }
       }
+      problems = new Diagnostic[gems.length];
+      for (int i = 0; i < gems.length; i++) {
+        problems[i] = gems[i].problem().orElse(null);
+      }
       Object sorted = g.sorted();
       if (sorted instanceof List<?> list) {
         order = new int[list.size()];
@@ -144,6 +182,15 @@ public final class PipelineGraph {
       wiring = w = new Wiring(this);
     }
     return w;
+  }
+
+  /** The problems of gem names and connections, once a validation has found them; else null. */
+  List<Diagnostic> structuralProblems() {
+    return structural;
+  }
+
+  void structuralProblems(List<Diagnostic> found) {
+    structural = found; // a race finds them twice and keeps an equal list
   }
 
   List<Connection> into(String gemId) {
@@ -234,23 +281,42 @@ public final class PipelineGraph {
     if (gem.inputs().isEmpty()) {
       return Map.of();
     }
+    if (gem.inputs().size() == 1) {
+      // the usual gem: one input, kept in one small map object
+      Port in = gem.inputs().get(0);
+      Upstream from = null;
+      for (Connection c : into(gem.id())) {
+        if (from == null && c.targetPort().equals(in.id())) {
+          from = upstreamOf(c);
+        }
+      }
+      return from == null ? Map.of() : Collections.singletonMap(in.slug(), from);
+    }
     Map<String, Upstream> out = new LinkedHashMap<>();
     for (Port in : gem.inputs()) {
       for (Connection c : into(gem.id())) {
         if (c.targetPort().equals(in.id())) {
-          Gem source = gems.get(c.source());
-          if (source != null) {
-            for (Port p : source.outputs()) {
-              if (p.id().equals(c.sourcePort())) {
-                out.putIfAbsent(in.slug(), new Upstream(source, p));
-                break;
-              }
-            }
+          Upstream from = upstreamOf(c);
+          if (from != null) {
+            out.putIfAbsent(in.slug(), from);
           }
         }
       }
     }
     return Collections.unmodifiableMap(out);
+  }
+
+  /** The gem and output port a connection leaves from; null when either is not in this graph. */
+  private Upstream upstreamOf(Connection c) {
+    Gem source = gems.get(c.source());
+    if (source != null) {
+      for (Port p : source.outputs()) {
+        if (p.id().equals(c.sourcePort())) {
+          return new Upstream(source, p);
+        }
+      }
+    }
+    return null;
   }
 
   /** The gems that read an output of this gem. */
@@ -277,6 +343,26 @@ public final class PipelineGraph {
     @SuppressWarnings("unchecked")
     List<Gem> gems = (List<Gem>) order;
     return gems;
+  }
+
+  /**
+   * Every gem in {@link #topologicalOrder()} with its inputs' upstream gems: for a pass over the whole
+   * graph that reads each gem's inputs, as code generators do, without a lookup per gem. Worked out once.
+   *
+   * @throws IllegalStateException naming the gems on a cycle
+   */
+  public List<Wired> wiredOrder() {
+    List<Wired> known = wiredOrder;
+    if (known == null) {
+      List<Gem> order = topologicalOrder();
+      Wired[] made = new Wired[order.size()];
+      for (int i = 0; i < made.length; i++) {
+        Gem g = order.get(i);
+        made[i] = new Wired(g, upstream(g));
+      }
+      wiredOrder = known = List.of(made); // a race works it out twice and keeps an equal list
+    }
+    return known;
   }
 
   /** The message naming the gems that form a cycle, when they do. */
@@ -342,7 +428,10 @@ public final class PipelineGraph {
    * @param datasets the project's datasets, to check Source and Target gems and to know schemas
    */
   public List<Diagnostic> validate(DatasetLookup datasets) {
-    return new Validator(this, datasets).run();
+    Validator v = new Validator(this, datasets);
+    List<Diagnostic> out = v.run();
+    schemaFlow = new SchemaFlow(datasets, v.looked(), v.schemas());
+    return out;
   }
 
   /** Checks the graph and properties only, without datasets. */
@@ -354,11 +443,19 @@ public final class PipelineGraph {
    * The output columns of each gem, by gem name, where they follow from declared dataset schemas
    * without an engine: through Reformat, Filter, Join with listed columns, Aggregate and so on. A new map
    * on every call, in dependency order, which the caller may change; its lists cannot be changed.
+   *
+   * <p>After {@link #validate(DatasetLookup)} with the same lookup (the same object), the schemas that
+   * validation worked out are reused when the lookup still gives equal datasets for every id the
+   * validation asked it for; otherwise they are worked out again.
    */
   public Map<String, List<String>> knownColumns(DatasetLookup datasets) {
-    Validator v = Validator.forSchemas(this, datasets);
-    v.run();
-    return v.schemasByName();
+    SchemaFlow last = schemaFlow;
+    if (last == null || !last.holdsFor(datasets)) {
+      Validator v = Validator.forSchemas(this, datasets);
+      v.run();
+      schemaFlow = last = new SchemaFlow(datasets, v.looked(), v.schemas());
+    }
+    return Validator.schemasByName(wiring(), last.schemas());
   }
 
   /** Problems met reading the file. */

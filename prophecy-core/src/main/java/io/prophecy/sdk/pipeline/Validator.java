@@ -36,17 +36,25 @@ final class Validator {
   /** When only the schemas are wanted: the checks of names and connections, which give none, are left out. */
   private final boolean schemasOnly;
 
+  /**
+   * What each dataset id the run asked for was, in this graph and its subgraphs (one map for all): the
+   * schemas hold for as long as the lookup answers the same.
+   */
+  private final Map<String, Optional<DatasetSpec>> looked;
+
   Validator(PipelineGraph graph, DatasetLookup datasets) {
-    this(graph, datasets, Optional.empty(), false);
+    this(graph, datasets, Optional.empty(), false, new HashMap<>());
   }
 
   /** A validator that works out the gems' schemas; its diagnostics are not complete. */
   static Validator forSchemas(PipelineGraph graph, DatasetLookup datasets) {
-    return new Validator(graph, datasets, Optional.empty(), true);
+    return new Validator(graph, datasets, Optional.empty(), true, new HashMap<>());
   }
 
-  private Validator(PipelineGraph graph, DatasetLookup datasets, Optional<String> boundary, boolean schemasOnly) {
+  private Validator(PipelineGraph graph, DatasetLookup datasets, Optional<String> boundary, boolean schemasOnly,
+      Map<String, Optional<DatasetSpec>> looked) {
     this.graph = graph;
+    this.looked = looked;
     this.datasets = datasets;
     this.boundary = boundary;
     this.schemasOnly = schemasOnly;
@@ -59,8 +67,21 @@ final class Validator {
   List<Diagnostic> run() {
     out.addAll(graph.readProblems());
     if (!schemasOnly) {
-      names();
-      connections();
+      if (boundary.isEmpty()) {
+        // they follow from the graph alone, which does not change: found on its first validation
+        List<Diagnostic> known = graph.structuralProblems();
+        if (known == null) {
+          int from = out.size();
+          names();
+          connections();
+          graph.structuralProblems(List.copyOf(out.subList(from, out.size())));
+        } else {
+          out.addAll(known);
+        }
+      } else {
+        names();
+        connections();
+      }
     }
     int[] order = wiring.order;
     if (order == null) {
@@ -80,8 +101,8 @@ final class Validator {
     for (int p : order) {
       Gem g = wiring.gems[p];
       at = p;
-      if (g.problem().isPresent()) {
-        out.add(g.problem().get());
+      if (wiring.problems[p] != null) {
+        out.add(wiring.problems[p]);
       }
       gem(g);
     }
@@ -284,7 +305,7 @@ final class Validator {
           + " code: it runs in generated " + s.language() + " code, not on a SQL-only fabric"));
     } else if (spec instanceof GemSpec.Subgraph s) {
       g.subgraph().ifPresent(sub -> {
-      for (Diagnostic d : new Validator(sub, datasets, Optional.of(g.id()), schemasOnly).run()) {
+      for (Diagnostic d : new Validator(sub, datasets, Optional.of(g.id()), schemasOnly, looked).run()) {
         out.add(new Diagnostic(d.severity(), Optional.of(g.name() + "/" + d.gem().orElse("")), d.location(), d.message()));
       }
     });
@@ -307,6 +328,7 @@ final class Validator {
       return Optional.empty();
     }
     Optional<DatasetSpec> d = datasets.find(id);
+    looked.putIfAbsent(id, d);
     if (d.isEmpty()) {
       out.add(Diagnostic.error(g.name(), "properties.datasetId", "dataset '" + id + "' is not a dataset of the project"));
     }
@@ -587,6 +609,21 @@ final class Validator {
    * order: a new map sized for every gem, whose lists cannot be changed.
    */
   Map<String, List<String>> schemasByName() {
+    return schemasByName(wiring, schemas);
+  }
+
+  /** The datasets the run looked up, by id, with what the lookup gave; the run's own map. */
+  Map<String, Optional<DatasetSpec>> looked() {
+    return looked;
+  }
+
+  /** Output columns by gem position after {@link #run()} (null where not known); the run's own array. */
+  List<String>[] schemas() {
+    return schemas;
+  }
+
+  /** {@link #schemasByName()} of a run's {@link #schemas()}. */
+  static Map<String, List<String>> schemasByName(PipelineGraph.Wiring wiring, List<String>[] schemas) {
     int n = wiring.gems.length;
     Map<String, List<String>> known = new LinkedHashMap<>(n + n / 3 + 1);
     if (wiring.order != null) {

@@ -164,4 +164,70 @@ class PipelineModelTest {
         .isInstanceOf(InvalidInputException.class)
         .hasMessageStartingWith("gem 'Custom' script: a Script gem holds python code");
   }
+
+  @Test
+  void knownColumnsReuseAValidationOnlyWhileTheLookupGivesTheSameDatasets() {
+    PipelineGraph g = PipelineGraph.of("slim", p -> p.source("Orders", "orders").select("Slim", "Orders", "id", "amount")
+        .filter("Big", "Slim", "amount > 10"));
+    Map<String, DatasetSpec> held = new java.util.concurrent.ConcurrentHashMap<>();
+    held.put("orders", DATASETS.find("orders").orElseThrow());
+    DatasetLookup lookup = id -> Optional.ofNullable(held.get(DatasetLookup.nameOf(id)));
+    assertThat(g.validate(lookup)).filteredOn(Diagnostic::isError).isEmpty();
+    Map<String, List<String>> first = g.knownColumns(lookup);
+    assertThat(first).containsExactly(Map.entry("Orders", List.of("id", "customer_id", "amount", "status")),
+        Map.entry("Slim", List.of("id", "amount")), Map.entry("Big", List.of("id", "amount")));
+    // a new map on every call: what a caller does to one is not seen in the next
+    first.clear();
+    assertThat(g.knownColumns(lookup)).containsKeys("Orders", "Slim", "Big");
+
+    // the same lookup now gives another schema: the columns follow it
+    held.put("orders", DatasetSpec.builder().name("orders").format("csv").path("/data/orders.csv")
+        .addSchema(DatasetSpec.Column.of("id", "long"), DatasetSpec.Column.of("total", "double")).build());
+    assertThat(g.knownColumns(lookup)).containsEntry("Orders", List.of("id", "total"));
+    assertThat(g.validate(lookup)).extracting(Diagnostic::toString).contains(
+        "ERROR gem 'Slim' at expressions[1].expression: column 'amount' does not exist in the input; its columns: [id, total]");
+    // the dataset gone: its schema is not known (Slim's columns still are, from its own list)
+    held.clear();
+    assertThat(g.knownColumns(lookup)).containsOnlyKeys("Slim", "Big");
+    assertThat(g.knownColumns(DATASETS)).containsEntry("Orders", List.of("id", "customer_id", "amount", "status"));
+    assertThat(g.knownColumns(DatasetLookup.NONE)).containsOnlyKeys("Slim", "Big");
+  }
+
+  @Test
+  void problemsOfConnectionsAreTheSameOnEveryValidation() throws Exception {
+    ObjectNode w = daily().toWorkflow();
+    w.withArray("connections").forEach(c -> {
+      if (c.get("target").asText().equals("By_Country")) {
+        ((ObjectNode) c).put("targetPort", "nowhere");
+      }
+    });
+    PipelineGraph g = PipelineGraph.fromWorkflow("daily", w);
+    List<Diagnostic> first = g.validate(DATASETS);
+    assertThat(first).extracting(Diagnostic::toString).contains(
+        "ERROR gem 'By_Country' at in0: input in0 is not connected");
+    assertThat(first).anySatisfy(d -> assertThat(d.toString()).contains("arrives at port nowhere"));
+    List<Diagnostic> copy = List.copyOf(first);
+    first.clear(); // the caller's list: the graph keeps its own
+    assertThat(g.validate(DATASETS)).isEqualTo(copy);
+    assertThat(g.validate(DATASETS)).isEqualTo(copy);
+  }
+
+  @Test
+  void theWiredOrderIsTheDependencyOrderWithEachGemsInputs() throws Exception {
+    PipelineGraph g = daily();
+    assertThat(g.wiredOrder()).extracting(PipelineGraph.Wired::gem).containsExactlyElementsOf(g.topologicalOrder());
+    for (PipelineGraph.Wired w : g.wiredOrder()) {
+      assertThat(w.inputs()).as(w.gem().name()).isEqualTo(g.upstream(w.gem()));
+    }
+    assertThat(g.wiredOrder().get(3).inputs()).extractingFromEntries(e -> e.getKey() + "<-" + e.getValue().gem().name())
+        .containsExactly("in0<-Paid", "in1<-Customers");
+    ObjectNode w = daily().toWorkflow();
+    w.withArray("connections").forEach(c -> {
+      if (c.get("target").asText().equals("Paid")) {
+        ((ObjectNode) c).put("source", "By_Country").put("sourcePort", "By_Country_out");
+      }
+    });
+    PipelineGraph cyclic = PipelineGraph.fromWorkflow("daily", w);
+    assertThatThrownBy(cyclic::wiredOrder).isInstanceOf(IllegalStateException.class).hasMessageContaining("form a cycle");
+  }
 }
