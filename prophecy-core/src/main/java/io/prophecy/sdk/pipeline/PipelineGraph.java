@@ -471,7 +471,7 @@ public final class PipelineGraph {
   public ObjectNode toWorkflow() {
     ObjectNode out = document.deepCopy();
     ObjectNode processes = Json.object();
-    gems.values().forEach(g -> processes.set(g.id(), g.node().deepCopy()));
+    gems.values().forEach(g -> processes.set(g.id(), g.node()));
     out.set("processes", processes);
     ArrayNode cs = Json.array();
     for (Connection c : connections) {

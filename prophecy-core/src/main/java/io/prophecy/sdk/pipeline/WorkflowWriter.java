@@ -3,12 +3,9 @@ package io.prophecy.sdk.pipeline;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
 /**
  * Writes a pipeline's {@code workflow.latest.json} the way Prophecy does: two-space indentation,
@@ -25,10 +22,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
  * }</pre>
  */
 public final class WorkflowWriter {
-  private static final ObjectMapper MAPPER = JsonMapper.builder()
-      .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
-      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-      .build();
+  private static final ObjectMapper MAPPER = Json.MAPPER;
   private static final ObjectWriter WRITER = MAPPER.writer(
       new DefaultPrettyPrinter().withObjectIndenter(new DefaultIndenter("  ", "\n")));
 

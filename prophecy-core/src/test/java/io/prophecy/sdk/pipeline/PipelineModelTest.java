@@ -230,4 +230,20 @@ class PipelineModelTest {
     PipelineGraph cyclic = PipelineGraph.fromWorkflow("daily", w);
     assertThatThrownBy(cyclic::wiredOrder).isInstanceOf(IllegalStateException.class).hasMessageContaining("form a cycle");
   }
+
+  @Test
+  void aGraphReadFromJsonDoesNotChangeWhenThatJsonDoes() throws Exception {
+    String text = WorkflowWriter.write(daily());
+    ObjectNode w = (ObjectNode) WorkflowWriter.readTree(text);
+    PipelineGraph g = PipelineGraph.fromWorkflow("daily", w);
+    ObjectNode paid = (ObjectNode) w.get("processes").get("Paid");
+    ((ObjectNode) paid.get("metadata")).put("x", 12345);
+    ((ObjectNode) paid.get("properties")).put("condition", "changed");
+    paid.put("extra", 1.10);
+    assertThat(WorkflowWriter.write(g)).isEqualTo(text);
+    // what the gem gives is a copy too
+    ((ObjectNode) g.gem("Paid").toJson()).put("id", "other");
+    ((ObjectNode) g.gem("Paid").properties()).put("condition", "other");
+    assertThat(WorkflowWriter.write(g)).isEqualTo(text);
+  }
 }
