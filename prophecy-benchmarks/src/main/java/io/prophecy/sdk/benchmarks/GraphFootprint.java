@@ -45,12 +45,12 @@ public final class GraphFootprint {
     System.out.println(built.size() + read.size() + " graphs held");
   }
 
-  private static long usedAfterGc() throws InterruptedException {
+  /** The heap in use after full collections (G1 runs {@code System.gc()} to its end before returning). */
+  private static long usedAfterGc() {
     MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     long used = Long.MAX_VALUE;
     for (int i = 0; i < 3; i++) {
       System.gc();
-      Thread.sleep(50);
       used = Math.min(used, memory.getHeapMemoryUsage().getUsed());
     }
     return used;
