@@ -9,7 +9,7 @@ import java.util.Optional;
 /**
  * One gem of a pipeline: a process of the workflow file. Immutable. It keeps the process's JSON as
  * read, so that keys the SDK does not know (positions, gem library, UI state) are written back as they
- * were; it keeps it as compact text (a third of a JSON tree's memory), since only writing the file
+ * were; it keeps it as compact text (a fraction of a JSON tree's memory), since only writing the file
  * reads it.
  */
 public final class Gem {
