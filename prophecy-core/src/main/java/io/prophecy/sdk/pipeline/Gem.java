@@ -21,6 +21,8 @@ public final class Gem {
   private final List<Port> outputs;
   /** The process as the workflow file holds it, kept as JSON text: read only to write the file. */
   private final byte[] json;
+  /** The process as a tree instead, when its text would not read back as it (a NaN number); else null. */
+  private final ObjectNode tree;
   private final Optional<PipelineGraph> subgraph;
   private final Optional<Diagnostic> problem;
 
@@ -32,7 +34,14 @@ public final class Gem {
     this.spec = Objects.requireNonNull(spec, "spec");
     this.inputs = List.copyOf(inputs);
     this.outputs = List.copyOf(outputs);
-    this.json = Json.bytes(node);
+    byte[] text = Json.bytes(node);
+    if (Json.mayNotReadBack(text) && !Json.object(text).equals(node)) {
+      this.json = null;
+      this.tree = node.deepCopy();
+    } else {
+      this.json = text;
+      this.tree = null;
+    }
     this.subgraph = subgraph;
     this.problem = problem;
   }
@@ -98,7 +107,7 @@ public final class Gem {
 
   /** The process as a new tree, which the caller may change. */
   ObjectNode node() {
-    return Json.object(json);
+    return json != null ? Json.object(json) : tree.deepCopy();
   }
 
   @Override

@@ -24,7 +24,7 @@ final class Json {
       .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
       .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
       .build();
-  /** For text {@link #bytes} wrote: a tree built in Java may hold NaN, which the writer spells as such. */
+  /** For text {@link #bytes} wrote, which spells a NaN or infinite number of a tree built in Java as such. */
   private static final ObjectReader KEPT = MAPPER.reader().with(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS);
 
   /** A JSON tree as compact UTF-8 text, to keep: a fraction of the tree's memory. */
@@ -34,6 +34,27 @@ final class Json {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a JSON tree could not be written: " + e.getOriginalMessage(), e);
     }
+  }
+
+  /**
+   * Whether the text {@link #bytes} wrote may not read back as its tree: a NaN or infinite number (read
+   * back as a decimal, it is lost). True also for such words inside strings, which read back well.
+   */
+  static boolean mayNotReadBack(byte[] text) {
+    return contains(text, "NaN") || contains(text, "Infinity");
+  }
+
+  private static boolean contains(byte[] text, String word) {
+    outer:
+    for (int i = 0; i + word.length() <= text.length; i++) {
+      for (int k = 0; k < word.length(); k++) {
+        if (text[i + k] != word.charAt(k)) {
+          continue outer;
+        }
+      }
+      return true;
+    }
+    return false;
   }
 
   /** The object {@link #bytes} kept, as a new tree; numbers read back as the file reader reads them. */

@@ -246,4 +246,34 @@ class PipelineModelTest {
     ((ObjectNode) g.gem("Paid").properties()).put("condition", "other");
     assertThat(WorkflowWriter.write(g)).isEqualTo(text);
   }
+
+  @Test
+  void windowExpressionsWithTheirOwnOverClauseAreLeftAsTheyAreAndNamesAreQuoted() {
+    PipelineGraph g = PipelineGraph.of("windows", p -> p
+        .source("Orders", "orders")
+        .window("Ranked", "Orders", w -> w.partitionBy("status").orderBy(o -> o.desc("amount"))
+            .column("rn", "row_number()")
+            .column("prev", "lag(amount) OVER (ORDER BY id)")
+            .column("total", "SUM(amount) Over(PARTITION BY status)")
+            .column("it`s", "amount - overhead")));
+    SparkSqlCompiler.GemSql ranked = SparkSqlCompiler.steps(g, DATASETS, Map.of(), Map.of()).stream()
+        .filter(s -> s.gem().equals("Ranked")).findFirst().orElseThrow();
+    assertThat(ranked.sql()).isEqualTo("SELECT *,\n"
+        + "       row_number() OVER (PARTITION BY status ORDER BY amount DESC) AS `rn`,\n"
+        + "       lag(amount) OVER (ORDER BY id) AS `prev`,\n"
+        + "       SUM(amount) Over(PARTITION BY status) AS `total`,\n"
+        + "       amount - overhead OVER (PARTITION BY status ORDER BY amount DESC) AS `it``s`\n"
+        + "FROM `Orders`");
+  }
+
+  @Test
+  void aWorkflowTreeHoldingNaNIsKeptAndWrittenBack() throws Exception {
+    ObjectNode w = daily().toWorkflow();
+    ((ObjectNode) w.get("processes").get("Paid").get("metadata")).put("x", Double.NaN);
+    ((ObjectNode) w.get("processes").get("Orders").get("metadata")).put("label", "Orders (NaN or Infinity)");
+    PipelineGraph g = PipelineGraph.fromWorkflow("daily", w);
+    assertThat(g.gem("Orders (NaN or Infinity)").toJson()).isEqualTo(w.get("processes").get("Orders"));
+    assertThat(g.toWorkflow().get("processes").get("Paid").get("metadata").get("x").doubleValue()).isNaN();
+    assertThat(g.gem("Paid").toJson().path("metadata").path("x").isDouble()).isTrue();
+  }
 }
