@@ -48,7 +48,14 @@ public final class SparkSqlCompiler {
   private final PipelineGraph graph;
   private final DatasetLookup datasets;
   private final Map<String, String> config;
-  private final Map<String, List<String>> columns;
+  /** The engine's output columns by gem name, which override {@link #known}. */
+  private final Map<String, List<String>> resolved;
+  /** The columns known from dataset schemas, by gem position in the graph; found on first use. */
+  private List<Optional<List<String>>> known;
+  /** {@link PipelineGraph#knownColumns} with {@link #resolved} over it, for views not read through an upstream; made on first use. */
+  private Map<String, List<String>> byName;
+  /** The upstream gems of the gem being compiled, by input slug; null inside a subgraph. */
+  private Map<String, PipelineGraph.Upstream> upstream;
   private final boolean tablesForSources;
   /** The view {@link #ref} quoted last, and how. */
   private String refView;
@@ -59,8 +66,7 @@ public final class SparkSqlCompiler {
     this.graph = graph;
     this.datasets = datasets;
     this.config = config;
-    this.columns = graph.knownColumns(datasets); // a map of its own, which the engine's columns override
-    this.columns.putAll(columns);
+    this.resolved = columns;
     this.tablesForSources = tablesForSources;
   }
 
@@ -165,12 +171,14 @@ public final class SparkSqlCompiler {
       } else {
         in = inputViews(gem, up, prefix, external);
       }
+      upstream = prefix.isEmpty() ? up : null;
       if (gem.spec() instanceof GemSpec.Subgraph) {
         out.addAll(subgraph(gem, view, in));
       } else {
         out.add(gem(gem, view, in));
       }
     }
+    upstream = null;
     return out;
   }
 
@@ -635,7 +643,7 @@ public final class SparkSqlCompiler {
       added.add(over + " AS " + quote(c.target()));
       replaced.add(c.target());
     }
-    List<String> inputColumns = columnsOrEmpty(gem, from);
+    List<String> inputColumns = columnsOrEmpty("in0", from);
     boolean replaces = false;
     for (String col : inputColumns) {
       replaces |= containsIgnoreCase(replaced, col);
@@ -731,7 +739,7 @@ public final class SparkSqlCompiler {
   }
 
   private List<String> columnsOf(Gem gem, String slug, String view) {
-    List<String> cols = columnsOrEmpty(gem, view);
+    List<String> cols = columnsOrEmpty(slug, view);
     if (cols.isEmpty()) {
       throw new InvalidInputException("gem '" + gem.name() + "' " + slug, "needs the columns of its input " + slug
           + " (" + view + "), which are not known: declare the dataset schemas, or run the pipeline so that the "
@@ -740,8 +748,25 @@ public final class SparkSqlCompiler {
     return cols;
   }
 
-  private List<String> columnsOrEmpty(Gem gem, String view) {
-    List<String> cols = columns.get(view);
+  /** The columns of the view an input reads, where known (the engine's first); else empty. */
+  private List<String> columnsOrEmpty(String slug, String view) {
+    PipelineGraph.Upstream u = upstream == null ? null : upstream.get(slug);
+    if (u != null && view.equals(u.gem().name())) {
+      // the input reads its upstream gem's view: its columns are at that gem's position
+      List<String> cols = resolved.isEmpty() ? null : resolved.get(view);
+      if (cols != null) {
+        return cols;
+      }
+      if (known == null) {
+        known = graph.knownColumnsByPosition(datasets);
+      }
+      return known.get(u.position()).orElse(List.of());
+    }
+    if (byName == null) {
+      byName = graph.knownColumns(datasets);
+      byName.putAll(resolved);
+    }
+    List<String> cols = byName.get(view);
     return cols == null ? List.of() : cols;
   }
 

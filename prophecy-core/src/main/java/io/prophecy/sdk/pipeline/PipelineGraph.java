@@ -22,8 +22,11 @@ import java.util.function.Consumer;
  * equal graphs for equal pipelines.
  */
 public final class PipelineGraph {
-  /** Where a gem input takes its data from. */
-  public record Upstream(Gem gem, Port port) {}
+  /**
+   * Where a gem input takes its data from: the gem, its output port, and the gem's position in
+   * {@link #gems()} (the index into {@link #knownColumnsByPosition}).
+   */
+  public record Upstream(Gem gem, Port port, int position) {}
 
   /** A gem with where each of its connected inputs takes its data from, as {@link #upstream(Gem)} gives them. */
   public record Wired(Gem gem, Map<String, Upstream> inputs) {}
@@ -130,10 +133,7 @@ public final class PipelineGraph {
 
     private Wiring(PipelineGraph g) {
       gems = g.gems.values().toArray(new Gem[0]);
-      Map<String, Integer> position = new HashMap<>(gems.length * 2);
-      for (int i = 0; i < gems.length; i++) {
-        position.put(gems[i].id(), i);
-      }
+      Map<String, Integer> position = g.positions();
       sources = new Gem[g.connections.size()];
       targets = new Gem[g.connections.size()];
       into = new Connection[gems.length][];
@@ -156,7 +156,7 @@ public final class PipelineGraph {
         int j = 0;
         for (var e : up.entrySet()) {
           inputSlugs[i][j] = e.getKey();
-          inputGems[i][j++] = position.get(e.getValue().gem().id());
+          inputGems[i][j++] = e.getValue().position();
         }
       }
       problems = new Diagnostic[gems.length];
@@ -270,14 +270,25 @@ public final class PipelineGraph {
     if (all == null) {
       // the graph does not change: work out every gem's inputs once (a race computes equal maps)
       Map<Gem, Map<String, Upstream>> made = new java.util.IdentityHashMap<>(gems.size());
-      gems.values().forEach(g -> made.put(g, inputsOf(g)));
+      Map<String, Integer> positions = positions();
+      gems.values().forEach(g -> made.put(g, inputsOf(g, positions)));
       upstreams = all = made;
     }
     Map<String, Upstream> known = all.get(gem);
-    return known != null ? known : inputsOf(gem);
+    return known != null ? known : inputsOf(gem, positions());
   }
 
-  private Map<String, Upstream> inputsOf(Gem gem) {
+  /** Each gem's position in {@link #gems()}, by gem id. */
+  private Map<String, Integer> positions() {
+    Map<String, Integer> position = new HashMap<>(gems.size() * 2);
+    int i = 0;
+    for (String id : gems.keySet()) {
+      position.put(id, i++);
+    }
+    return position;
+  }
+
+  private Map<String, Upstream> inputsOf(Gem gem, Map<String, Integer> positions) {
     if (gem.inputs().isEmpty()) {
       return Map.of();
     }
@@ -287,7 +298,7 @@ public final class PipelineGraph {
       Upstream from = null;
       for (Connection c : into(gem.id())) {
         if (from == null && c.targetPort().equals(in.id())) {
-          from = upstreamOf(c);
+          from = upstreamOf(c, positions);
         }
       }
       return from == null ? Map.of() : Collections.singletonMap(in.slug(), from);
@@ -296,7 +307,7 @@ public final class PipelineGraph {
     for (Port in : gem.inputs()) {
       for (Connection c : into(gem.id())) {
         if (c.targetPort().equals(in.id())) {
-          Upstream from = upstreamOf(c);
+          Upstream from = upstreamOf(c, positions);
           if (from != null) {
             out.putIfAbsent(in.slug(), from);
           }
@@ -307,12 +318,12 @@ public final class PipelineGraph {
   }
 
   /** The gem and output port a connection leaves from; null when either is not in this graph. */
-  private Upstream upstreamOf(Connection c) {
+  private Upstream upstreamOf(Connection c, Map<String, Integer> positions) {
     Gem source = gems.get(c.source());
     if (source != null) {
       for (Port p : source.outputs()) {
         if (p.id().equals(c.sourcePort())) {
-          return new Upstream(source, p);
+          return new Upstream(source, p, positions.get(source.id()));
         }
       }
     }
@@ -449,13 +460,39 @@ public final class PipelineGraph {
    * validation asked it for; otherwise they are worked out again.
    */
   public Map<String, List<String>> knownColumns(DatasetLookup datasets) {
+    return Validator.schemasByName(wiring(), schemaFlow(datasets).schemas());
+  }
+
+  /**
+   * {@link #knownColumns} by gem position: element {@code i} holds the output columns of gem {@code i}
+   * of {@link #gems()} where they are known, and is empty where they are not. For a pass over the graph
+   * that reads its inputs' columns through {@link Upstream#position()}, without a lookup by name. A view
+   * that cannot be changed, over the schemas worked out for this lookup (reused as {@link #knownColumns}
+   * says).
+   */
+  public List<Optional<List<String>>> knownColumnsByPosition(DatasetLookup datasets) {
+    List<String>[] schemas = schemaFlow(datasets).schemas();
+    return new java.util.AbstractList<>() {
+      @Override
+      public Optional<List<String>> get(int index) {
+        return Optional.ofNullable(schemas[index]);
+      }
+
+      @Override
+      public int size() {
+        return schemas.length;
+      }
+    };
+  }
+
+  private SchemaFlow schemaFlow(DatasetLookup datasets) {
     SchemaFlow last = schemaFlow;
     if (last == null || !last.holdsFor(datasets)) {
       Validator v = Validator.forSchemas(this, datasets);
       v.run();
       schemaFlow = last = new SchemaFlow(datasets, v.looked(), v.schemas());
     }
-    return Validator.schemasByName(wiring(), last.schemas());
+    return last;
   }
 
   /** Problems met reading the file. */

@@ -194,6 +194,49 @@ class PipelineModelTest {
   }
 
   @Test
+  void knownColumnsByPositionFollowTheGemsAndUpstreamPositionsPointIntoThem() {
+    PipelineGraph g = PipelineGraph.of("slim", p -> p.source("Orders", "orders").source("Lost", "nowhere")
+        .select("Slim", "Orders", "id", "amount").unionByName("Both", true, "Slim", "Lost"));
+    List<Optional<List<String>>> byPosition = g.knownColumnsByPosition(DATASETS);
+    assertThat(byPosition).hasSize(g.gems().size());
+    Map<String, List<String>> byName = g.knownColumns(DATASETS);
+    for (int i = 0; i < g.gems().size(); i++) {
+      assertThat(byPosition.get(i)).as(g.gems().get(i).name())
+          .isEqualTo(Optional.ofNullable(byName.get(g.gems().get(i).name())));
+    }
+    assertThat(byPosition.get(1)).as("a dataset the lookup does not know").isEmpty();
+    assertThatThrownBy(() -> byPosition.set(0, Optional.empty())).isInstanceOf(UnsupportedOperationException.class);
+    for (Gem gem : g.gems()) {
+      g.upstream(gem).values().forEach(u -> assertThat(g.gems().get(u.position())).isSameAs(u.gem()));
+    }
+    assertThat(g.upstream(g.gem("Both"))).extractingFromEntries(e -> e.getKey() + "@" + e.getValue().position())
+        .containsExactly("in0@2", "in1@1");
+  }
+
+  @Test
+  void theCompilerReadsInputColumnsFromTheSchemaFlowAndTheEngineOverridesThem() {
+    PipelineGraph g = PipelineGraph.of("shape", p -> p.source("Orders", "orders")
+        .select("Slim", "Orders", "id", "amount")
+        .schemaTransform("Shaped", "Slim", s -> s.addOrReplace("amount", "amount * 2").drop("id"))
+        .unionByName("Both", true, "Orders", "Slim"));
+    Map<String, String> sql = new java.util.HashMap<>();
+    SparkSqlCompiler.steps(g, DATASETS, Map.of(), Map.of()).forEach(s -> sql.put(s.gem(), s.sql()));
+    assertThat(sql.get("Shaped")).isEqualTo("SELECT (amount * 2) AS `amount`\nFROM `Slim`");
+    // union by name lines up the second input on the first one's columns, which it must know
+    assertThat(sql.get("Both")).isEqualTo("SELECT `id`, `customer_id`, `amount`, `status` FROM `Orders`\nUNION ALL\n"
+        + "SELECT `id`, NULL AS `customer_id`, `amount`, NULL AS `status` FROM `Slim`");
+    // columns the engine resolved win over what the dataset schemas say
+    SparkSqlCompiler.steps(g, DATASETS, Map.of(), Map.of("Slim", List.of("id", "amount", "note")))
+        .forEach(s -> sql.put(s.gem(), s.sql()));
+    assertThat(sql.get("Shaped")).isEqualTo("SELECT (amount * 2) AS `amount`,\n       `note`\nFROM `Slim`");
+    // without schemas the gems that need them say so, naming the gem and the input
+    DatasetLookup noSchema = id -> Optional.of(DatasetSpec.builder().name("orders").format("parquet").path("/o").build());
+    assertThatThrownBy(() -> SparkSqlCompiler.steps(g, noSchema, Map.of(), Map.of()))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("gem 'Both' in0")
+        .hasMessageContaining("needs the columns of its input in0 (Orders)");
+  }
+
+  @Test
   void problemsOfConnectionsAreTheSameOnEveryValidation() throws Exception {
     ObjectNode w = daily().toWorkflow();
     w.withArray("connections").forEach(c -> {
