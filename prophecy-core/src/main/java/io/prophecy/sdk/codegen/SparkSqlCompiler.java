@@ -505,10 +505,10 @@ public final class SparkSqlCompiler {
     }
     // union by name: align every input on the columns of the first (and, with allowMissingColumns, the rest)
     List<String> all = new ArrayList<>();
-    Map<String, List<String>> byInput = new LinkedHashMap<>();
+    Map<String, List<String>> byInput = new LinkedHashMap<>(); // by input slug, in the inputs' order
     for (var e : in.entrySet()) {
       List<String> cols = columnsOf(gem, e.getKey(), e.getValue());
-      byInput.put(e.getValue(), cols);
+      byInput.put(e.getKey(), cols);
       for (String c : cols) {
         if (all.stream().noneMatch(x -> x.equalsIgnoreCase(c))) {
           if (!e.getKey().equals("in0") && !s.allowMissingColumns()) {
@@ -525,12 +525,12 @@ public final class SparkSqlCompiler {
       for (String c : all) {
         boolean has = e.getValue().stream().anyMatch(x -> x.equalsIgnoreCase(c));
         if (!has && !s.allowMissingColumns()) {
-          throw new InvalidInputException("gem '" + gem.name() + "'", "input " + e.getKey() + " has no column '" + c
-              + "'; set allowMissingColumns to fill it with nulls");
+          throw new InvalidInputException("gem '" + gem.name() + "' " + e.getKey(), "input " + e.getKey() + " ("
+              + in.get(e.getKey()) + ") has no column '" + c + "'; set allowMissingColumns to fill it with nulls");
         }
         cols.add(has ? quote(c) : "NULL AS " + quote(c));
       }
-      selects.add("SELECT " + String.join(", ", cols) + " FROM " + ref(e.getKey()));
+      selects.add("SELECT " + String.join(", ", cols) + " FROM " + ref(in.get(e.getKey())));
     }
     return String.join("\nUNION ALL\n", selects);
   }

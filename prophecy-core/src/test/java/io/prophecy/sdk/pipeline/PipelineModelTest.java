@@ -225,6 +225,12 @@ class PipelineModelTest {
     // union by name lines up the second input on the first one's columns, which it must know
     assertThat(sql.get("Both")).isEqualTo("SELECT `id`, `customer_id`, `amount`, `status` FROM `Orders`\nUNION ALL\n"
         + "SELECT `id`, NULL AS `customer_id`, `amount`, NULL AS `status` FROM `Slim`");
+    // without allowMissingColumns, an input lacking a column of in0 is an error naming the gem and the input
+    PipelineGraph strict = PipelineGraph.of("strict", p -> p.source("Orders", "orders")
+        .select("Slim", "Orders", "id", "amount").unionByName("Both", false, "Orders", "Slim"));
+    assertThatThrownBy(() -> SparkSqlCompiler.steps(strict, DATASETS, Map.of(), Map.of()))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessage("gem 'Both' in1: input in1 (Slim) has no column 'customer_id'; set allowMissingColumns to fill it with nulls");
     // columns the engine resolved win over what the dataset schemas say
     SparkSqlCompiler.steps(g, DATASETS, Map.of(), Map.of("Slim", List.of("id", "amount", "note")))
         .forEach(s -> sql.put(s.gem(), s.sql()));
