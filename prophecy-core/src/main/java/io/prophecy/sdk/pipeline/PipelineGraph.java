@@ -44,6 +44,8 @@ public final class PipelineGraph {
   /** Every gem's {@link #upstream}, by gem id; worked out on first use. */
   /** Each gem's inputs, by the gem itself: one identity lookup, and a gem of another graph is not found. */
   private volatile Map<Gem, Map<String, Upstream>> upstreams;
+  /** {@link #positions()}, kept once {@link #upstream} is asked about a gem of another graph. */
+  private volatile Map<String, Integer> foreignPositions;
   private volatile Wiring wiring;
   /** The problems of names and connections a validation found, which follow from the graph alone; null before. */
   private volatile List<Diagnostic> structural;
@@ -275,7 +277,15 @@ public final class PipelineGraph {
       upstreams = all = made;
     }
     Map<String, Upstream> known = all.get(gem);
-    return known != null ? known : inputsOf(gem, positions());
+    if (known != null) {
+      return known;
+    }
+    // a gem of another graph (an equal copy, say): its inputs by its id here
+    Map<String, Integer> positions = foreignPositions;
+    if (positions == null) {
+      foreignPositions = positions = positions();
+    }
+    return inputsOf(gem, positions);
   }
 
   /** Each gem's position in {@link #gems()}, by gem id. */

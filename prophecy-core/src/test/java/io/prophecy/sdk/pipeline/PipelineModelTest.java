@@ -211,6 +211,12 @@ class PipelineModelTest {
     }
     assertThat(g.upstream(g.gem("Both"))).extractingFromEntries(e -> e.getKey() + "@" + e.getValue().position())
         .containsExactly("in0@2", "in1@1");
+    // a gem of an equal graph built again: its inputs in this graph, at this graph's positions
+    PipelineGraph again = PipelineGraph.of("slim", p -> p.source("Orders", "orders").source("Lost", "nowhere")
+        .select("Slim", "Orders", "id", "amount").unionByName("Both", true, "Slim", "Lost"));
+    assertThat(again.gem("Both")).isNotSameAs(g.gem("Both"));
+    assertThat(g.upstream(again.gem("Both"))).isEqualTo(g.upstream(g.gem("Both")));
+    assertThat(g.upstream(again.gem("Slim")).get("in0").gem()).isSameAs(g.gem("Orders"));
   }
 
   @Test
