@@ -249,6 +249,21 @@ class PipelineModelTest {
   }
 
   @Test
+  void gemsInsideASubgraphKnowTheColumnsOfItsInputsAndOfEachOther() {
+    PipelineGraph g = PipelineGraph.of("s", p -> p.source("Orders", "orders")
+        .subgraph("Sub", List.of("Orders"), sg -> sg
+            .schemaTransform("Open", "in0", s -> s.drop("status")) // the columns of Orders, from outside
+            .select("Slim", "Open", "id", "amount")
+            .schemaTransform("Shaped", "Slim", s -> s.drop("id")) // the columns of Slim, inside
+            .output("Shaped")));
+    Map<String, String> sql = new java.util.HashMap<>();
+    SparkSqlCompiler.steps(g, DATASETS, Map.of(), Map.of()).forEach(s -> sql.put(s.view(), s.sql()));
+    assertThat(sql.get("Sub__Open")).isEqualTo("SELECT `id`,\n       `customer_id`,\n       `amount`\nFROM `Orders`");
+    assertThat(sql.get("Sub__Shaped")).isEqualTo("SELECT `amount`\nFROM `Sub__Slim`");
+    assertThat(sql.get("Sub")).isEqualTo("SELECT * FROM `Sub__Shaped`");
+  }
+
+  @Test
   void problemsOfConnectionsAreTheSameOnEveryValidation() throws Exception {
     ObjectNode w = daily().toWorkflow();
     w.withArray("connections").forEach(c -> {
