@@ -42,18 +42,22 @@ final class Validator {
    */
   private final Map<String, Optional<DatasetSpec>> looked;
 
+  /** Inside a subgraph: the columns of the data entering it, by the Subgraph gem's input port id, where known. */
+  private final Map<String, List<String>> entering;
+
   Validator(PipelineGraph graph, DatasetLookup datasets) {
-    this(graph, datasets, Optional.empty(), false, new HashMap<>());
+    this(graph, datasets, Optional.empty(), false, new HashMap<>(), Map.of());
   }
 
   /** A validator that works out the gems' schemas; its diagnostics are not complete. */
   static Validator forSchemas(PipelineGraph graph, DatasetLookup datasets) {
-    return new Validator(graph, datasets, Optional.empty(), true, new HashMap<>());
+    return new Validator(graph, datasets, Optional.empty(), true, new HashMap<>(), Map.of());
   }
 
   private Validator(PipelineGraph graph, DatasetLookup datasets, Optional<String> boundary, boolean schemasOnly,
-      Map<String, Optional<DatasetSpec>> looked) {
+      Map<String, Optional<DatasetSpec>> looked, Map<String, List<String>> entering) {
     this.graph = graph;
+    this.entering = entering;
     this.looked = looked;
     this.datasets = datasets;
     this.boundary = boundary;
@@ -184,15 +188,16 @@ final class Validator {
   private void gem(Gem g) {
     String[] slugs = wiring.inputSlugs[at];
     int[] from = wiring.inputGems[at];
-    Map<String, List<String>> inputs;
+    Map<String, List<String>> connected;
     if (slugs.length == 1) {
-      inputs = Collections.singletonMap(slugs[0], schemas[from[0]]); // the usual case; the schema may be null
+      connected = Collections.singletonMap(slugs[0], schemas[from[0]]); // the usual case; the schema may be null
     } else {
-      inputs = new LinkedHashMap<>(slugs.length * 2);
+      connected = new LinkedHashMap<>(slugs.length * 2);
       for (int j = 0; j < slugs.length; j++) {
-        inputs.put(slugs[j], schemas[from[j]]);
+        connected.put(slugs[j], schemas[from[j]]);
       }
     }
+    Map<String, List<String>> inputs = entering.isEmpty() ? connected : withEntering(g, connected);
     List<String> in0 = inputs.get("in0");
     GemSpec spec = g.spec();
     if (spec instanceof GemSpec.Source s) {
@@ -304,11 +309,7 @@ final class Validator {
       out.add(Diagnostic.warning(g.name(), "script", "a Script gem holds " + s.language()
           + " code: it runs in generated " + s.language() + " code, not on a SQL-only fabric"));
     } else if (spec instanceof GemSpec.Subgraph s) {
-      g.subgraph().ifPresent(sub -> {
-      for (Diagnostic d : new Validator(sub, datasets, Optional.of(g.id()), schemasOnly, looked).run()) {
-        out.add(new Diagnostic(d.severity(), Optional.of(g.name() + "/" + d.gem().orElse("")), d.location(), d.message()));
-      }
-    });
+      g.subgraph().ifPresent(sub -> subgraph(g, sub, inputs));
     } else if (spec instanceof GemSpec.Other o && g.problem().isEmpty()) {
       // (a known gem type whose properties could not be read has said so already)
       out.add(Diagnostic.error(g.name(), "component", o.component().equals("Todo")
@@ -316,6 +317,59 @@ final class Validator {
         : "gem type '" + o.component() + "' is not one the SDK compiles; supported: Source, Target, Reformat, "
             + "Filter, Join, Aggregate, OrderBy, Limit, Deduplicate, SetOperation, SchemaTransform, Repartition, "
             + "WindowFunction, SQLStatement, Script, Subgraph"));
+    }
+  }
+
+  /**
+   * A gem's inputs with those that enter the subgraph from outside (connected from the Subgraph gem's
+   * own input ports), whose columns the outer graph knew.
+   */
+  private Map<String, List<String>> withEntering(Gem g, Map<String, List<String>> inputs) {
+    Map<String, List<String>> all = null;
+    for (Connection c : wiring.into[at]) {
+      List<String> cols = boundary.get().equals(c.source()) ? entering.get(c.sourcePort()) : null;
+      if (cols == null) {
+        continue;
+      }
+      for (Port p : g.inputs()) {
+        if (p.id().equals(c.targetPort()) && inputs.get(p.slug()) == null) {
+          if (all == null) {
+            all = new LinkedHashMap<>(inputs);
+          }
+          all.put(p.slug(), cols);
+        }
+      }
+    }
+    return all == null ? inputs : all;
+  }
+
+  /**
+   * Checks a subgraph with the columns of the data entering it, and gives the Subgraph gem the columns of
+   * the inner gem that leaves it, where known.
+   */
+  private void subgraph(Gem g, PipelineGraph sub, Map<String, List<String>> inputs) {
+    Map<String, List<String>> in = new HashMap<>();
+    for (Port p : g.inputs()) {
+      List<String> cols = inputs.get(p.slug());
+      if (cols != null) {
+        in.put(p.id(), cols);
+      }
+    }
+    Validator inner = new Validator(sub, datasets, Optional.of(g.id()), schemasOnly, looked, in);
+    for (Diagnostic d : inner.run()) {
+      out.add(new Diagnostic(d.severity(), Optional.of(g.name() + "/" + d.gem().orElse("")), d.location(), d.message()));
+    }
+    int self = at;
+    List<Connection> all = sub.connections();
+    for (int c = 0; c < all.size(); c++) {
+      Gem from = inner.wiring.sources[c];
+      if (all.get(c).target().equals(g.id()) && from != null) {
+        for (int p = 0; p < inner.wiring.gems.length; p++) {
+          if (inner.wiring.gems[p] == from && inner.schemas[p] != null) {
+            schemas[self] = inner.schemas[p];
+          }
+        }
+      }
     }
   }
 

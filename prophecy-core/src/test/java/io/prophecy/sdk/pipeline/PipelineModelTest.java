@@ -264,6 +264,23 @@ class PipelineModelTest {
   }
 
   @Test
+  void columnsFlowIntoASubgraphAndOutOfItForValidation() {
+    PipelineGraph g = PipelineGraph.of("s", p -> p.source("Orders", "orders")
+        .subgraph("Sub", List.of("Orders"), sg -> sg
+            .filter("Big", "in0", "amount > 10") // passes the columns of Orders on
+            .select("Slim", "Big", "id", "amout") // a column Orders does not have
+            .output("Slim"))
+        .select("After", "Sub", "id", "status")); // Sub gives only id and amout
+    assertThat(g.validate(DATASETS)).extracting(Diagnostic::toString).contains(
+        "ERROR gem 'Sub/Slim' at expressions[1].expression: column 'amout' does not exist in the input; its columns: [id, customer_id, amount, status]",
+        "ERROR gem 'After' at expressions[1].expression: column 'status' does not exist in the input; its columns: [id, amout]");
+    assertThat(g.knownColumns(DATASETS)).containsEntry("Sub", List.of("id", "amout"));
+    // without the dataset's schema the subgraph's input is not known, and Slim is not checked
+    DatasetLookup noSchema = id -> Optional.of(DatasetSpec.builder().name("orders").format("parquet").path("/o").build());
+    assertThat(g.validate(noSchema)).extracting(Diagnostic::toString).noneMatch(d -> d.contains("gem 'Sub/Slim'"));
+  }
+
+  @Test
   void problemsOfConnectionsAreTheSameOnEveryValidation() throws Exception {
     ObjectNode w = daily().toWorkflow();
     w.withArray("connections").forEach(c -> {
