@@ -220,13 +220,15 @@ public final class SparkSqlCompiler {
     // the columns the inner gems can know, by the views they read: their inputs' from outside, and
     // the inner gems' own where they follow from the gems themselves (a select list, say)
     Map<String, List<String>> columns = new HashMap<>();
+    Map<String, List<String>> bySlug = new HashMap<>();
     for (var e : in.entrySet()) {
       List<String> cols = columnsOrEmpty(e.getKey(), e.getValue());
       if (!cols.isEmpty()) {
         columns.put(e.getValue(), cols);
+        bySlug.put(e.getKey(), cols);
       }
     }
-    inner.knownColumns(datasets).forEach((name, cols) -> columns.put(view + "__" + name, cols));
+    graph.knownColumnsInside(gem, bySlug, datasets).forEach((name, cols) -> columns.put(view + "__" + name, cols));
     // inner connections from the subgraph itself name its input ports: map them to the outer views
     PipelineGraph rewired = inner;
     List<GemSql> steps = new SparkSqlCompiler(rewired, datasets, config, columns, tablesForSources)

@@ -495,6 +495,34 @@ public final class PipelineGraph {
     };
   }
 
+  /**
+   * The output columns of the gems inside a Subgraph gem of this graph, by inner gem name, where they
+   * follow from the columns of the subgraph's inputs and the declared dataset schemas. Worked out on
+   * every call.
+   *
+   * @param subgraph a Subgraph gem of this graph
+   * @param inputColumns the columns of the subgraph's inputs, by input slug, where known
+   * @throws IllegalArgumentException when the gem is not a Subgraph gem of this graph
+   */
+  public Map<String, List<String>> knownColumnsInside(Gem subgraph, Map<String, List<String>> inputColumns,
+      DatasetLookup datasets) {
+    PipelineGraph inner = subgraph.subgraph().orElseThrow(() -> new IllegalArgumentException(
+        "gem '" + subgraph.name() + "' of pipeline '" + name + "' is not a Subgraph gem"));
+    if (gems.get(subgraph.id()) == null) {
+      throw new IllegalArgumentException("gem '" + subgraph.name() + "' is not a gem of pipeline '" + name + "'");
+    }
+    Map<String, List<String>> entering = new HashMap<>();
+    for (Port p : subgraph.inputs()) {
+      List<String> cols = inputColumns.get(p.slug());
+      if (cols != null) {
+        entering.put(p.id(), List.copyOf(cols));
+      }
+    }
+    Validator v = Validator.forSubgraphSchemas(inner, datasets, subgraph.id(), entering);
+    v.run();
+    return v.schemasByName();
+  }
+
   private SchemaFlow schemaFlow(DatasetLookup datasets) {
     SchemaFlow last = schemaFlow;
     if (last == null || !last.holdsFor(datasets)) {

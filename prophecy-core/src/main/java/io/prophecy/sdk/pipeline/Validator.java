@@ -54,6 +54,15 @@ final class Validator {
     return new Validator(graph, datasets, Optional.empty(), true, new HashMap<>(), Map.of());
   }
 
+  /**
+   * A validator that works out the schemas of a Subgraph gem's inner graph, with the columns of the data
+   * entering it by the gem's input port id.
+   */
+  static Validator forSubgraphSchemas(PipelineGraph inner, DatasetLookup datasets, String boundary,
+      Map<String, List<String>> entering) {
+    return new Validator(inner, datasets, Optional.of(boundary), true, new HashMap<>(), entering);
+  }
+
   private Validator(PipelineGraph graph, DatasetLookup datasets, Optional<String> boundary, boolean schemasOnly,
       Map<String, Optional<DatasetSpec>> looked, Map<String, List<String>> entering) {
     this.graph = graph;

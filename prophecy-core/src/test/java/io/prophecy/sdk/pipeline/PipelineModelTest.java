@@ -253,14 +253,21 @@ class PipelineModelTest {
     PipelineGraph g = PipelineGraph.of("s", p -> p.source("Orders", "orders")
         .subgraph("Sub", List.of("Orders"), sg -> sg
             .schemaTransform("Open", "in0", s -> s.drop("status")) // the columns of Orders, from outside
-            .select("Slim", "Open", "id", "amount")
+            .filter("Big", "Open", "amount > 10")
+            .schemaTransform("Lean", "Big", s -> s.drop("customer_id")) // passed on by Big, from outside
+            .select("Slim", "Lean", "id", "amount")
             .schemaTransform("Shaped", "Slim", s -> s.drop("id")) // the columns of Slim, inside
             .output("Shaped")));
     Map<String, String> sql = new java.util.HashMap<>();
     SparkSqlCompiler.steps(g, DATASETS, Map.of(), Map.of()).forEach(s -> sql.put(s.view(), s.sql()));
     assertThat(sql.get("Sub__Open")).isEqualTo("SELECT `id`,\n       `customer_id`,\n       `amount`\nFROM `Orders`");
+    assertThat(sql.get("Sub__Lean")).isEqualTo("SELECT `id`,\n       `amount`\nFROM `Sub__Big`");
     assertThat(sql.get("Sub__Shaped")).isEqualTo("SELECT `amount`\nFROM `Sub__Slim`");
     assertThat(sql.get("Sub")).isEqualTo("SELECT * FROM `Sub__Shaped`");
+    assertThat(g.knownColumnsInside(g.gem("Sub"), Map.of("in0", List.of("a", "b")), DATASETS))
+        .containsEntry("Big", List.of("a", "b")).containsEntry("Slim", List.of("id", "amount"));
+    assertThatThrownBy(() -> g.knownColumnsInside(g.gem("Orders"), Map.of(), DATASETS))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("gem 'Orders' of pipeline 's' is not a Subgraph gem");
   }
 
   @Test
