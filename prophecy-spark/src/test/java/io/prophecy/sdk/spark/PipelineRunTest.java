@@ -330,6 +330,23 @@ class PipelineRunTest {
   }
 
   @Test
+  void schemaTransformsInsideAndAfterASubgraphRunWithColumnsFromOutside() throws Exception {
+    Pipeline p = pipeline("subgraph_shapes", b -> b.source("Orders", "orders")
+        .subgraph("Paid_Shaped", List.of("Orders"), sg -> sg
+            .filter("Paid_Only", "in0", "status = 'PAID'")
+            // the columns of Orders, passed on by Paid_Only: known only from outside the subgraph
+            .schemaTransform("Without_Status", "Paid_Only", t -> t.drop("status").rename("amount", "total"))
+            .output("Without_Status"))
+        .schemaTransform("Tidy_Paid", "Paid_Shaped", t -> t.drop("customer_id"))); // the subgraph's own columns
+    assertThat(p.validate()).filteredOn(Diagnostic::isError).isEmpty();
+    Run run = run(p, RunOptions.defaults());
+    assertThat(run.status()).as("failure: %s", run.failure()).isEqualTo(RunRecord.Status.SUCCEEDED);
+    assertThat(run.interim("Without_Status").columns()).containsExactly("order_id", "customer_id", "total");
+    assertThat(run.interim("Tidy_Paid").columns()).containsExactly("order_id", "total");
+    assertThat(sorted(run.interim("Tidy_Paid"))).containsExactly("1,100.0", "2,50.0", "3,30.0", "5,25.0", "8,20.0");
+  }
+
+  @Test
   void countingWithoutInterimsGivesTheSameCountsAndKeepsNoSample() throws Exception {
     Pipeline p = pipeline("every_gem_quiet", PipelineRunTest::everyGem);
     Run run = run(p, RunOptions.defaults().interims(Interims.NONE).countRows(true));
