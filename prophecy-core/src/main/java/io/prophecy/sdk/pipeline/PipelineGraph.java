@@ -511,14 +511,7 @@ public final class PipelineGraph {
     if (gems.get(subgraph.id()) == null) {
       throw new IllegalArgumentException("gem '" + subgraph.name() + "' is not a gem of pipeline '" + name + "'");
     }
-    Map<String, List<String>> entering = new HashMap<>();
-    for (Port p : subgraph.inputs()) {
-      List<String> cols = inputColumns.get(p.slug());
-      if (cols != null) {
-        entering.put(p.id(), List.copyOf(cols));
-      }
-    }
-    Validator v = Validator.forSubgraphSchemas(inner, datasets, subgraph.id(), entering);
+    Validator v = Validator.forSubgraphSchemas(subgraph, inner, datasets, inputColumns);
     v.run();
     return v.schemasByName();
   }

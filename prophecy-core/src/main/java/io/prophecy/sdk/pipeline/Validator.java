@@ -55,12 +55,24 @@ final class Validator {
   }
 
   /**
-   * A validator that works out the schemas of a Subgraph gem's inner graph, with the columns of the data
-   * entering it by the gem's input port id.
+   * A validator that works out the schemas of a Subgraph gem's inner graph, given the columns of the
+   * gem's inputs by input slug, where known.
    */
-  static Validator forSubgraphSchemas(PipelineGraph inner, DatasetLookup datasets, String boundary,
-      Map<String, List<String>> entering) {
-    return new Validator(inner, datasets, Optional.of(boundary), true, new HashMap<>(), entering);
+  static Validator forSubgraphSchemas(Gem subgraph, PipelineGraph inner, DatasetLookup datasets,
+      Map<String, List<String>> inputs) {
+    return new Validator(inner, datasets, Optional.of(subgraph.id()), true, new HashMap<>(), entering(subgraph, inputs));
+  }
+
+  /** The columns of a Subgraph gem's inputs (by slug) by its input port ids, which inner connections name. */
+  private static Map<String, List<String>> entering(Gem subgraph, Map<String, List<String>> inputs) {
+    Map<String, List<String>> in = new HashMap<>();
+    for (Port p : subgraph.inputs()) {
+      List<String> cols = inputs.get(p.slug());
+      if (cols != null) {
+        in.put(p.id(), List.copyOf(cols)); // the validator's own lists (already so for its schemas)
+      }
+    }
+    return in;
   }
 
   private Validator(PipelineGraph graph, DatasetLookup datasets, Optional<String> boundary, boolean schemasOnly,
@@ -357,25 +369,17 @@ final class Validator {
    * the inner gem that leaves it, where known.
    */
   private void subgraph(Gem g, PipelineGraph sub, Map<String, List<String>> inputs) {
-    Map<String, List<String>> in = new HashMap<>();
-    for (Port p : g.inputs()) {
-      List<String> cols = inputs.get(p.slug());
-      if (cols != null) {
-        in.put(p.id(), cols);
-      }
-    }
-    Validator inner = new Validator(sub, datasets, Optional.of(g.id()), schemasOnly, looked, in);
+    Validator inner = new Validator(sub, datasets, Optional.of(g.id()), schemasOnly, looked, entering(g, inputs));
     for (Diagnostic d : inner.run()) {
       out.add(new Diagnostic(d.severity(), Optional.of(g.name() + "/" + d.gem().orElse("")), d.location(), d.message()));
     }
-    int self = at;
     List<Connection> all = sub.connections();
     for (int c = 0; c < all.size(); c++) {
       Gem from = inner.wiring.sources[c];
       if (all.get(c).target().equals(g.id()) && from != null) {
         for (int p = 0; p < inner.wiring.gems.length; p++) {
           if (inner.wiring.gems[p] == from && inner.schemas[p] != null) {
-            schemas[self] = inner.schemas[p];
+            schemas[at] = inner.schemas[p];
           }
         }
       }

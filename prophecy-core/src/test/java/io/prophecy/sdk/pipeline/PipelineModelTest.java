@@ -268,6 +268,10 @@ class PipelineModelTest {
         .containsEntry("Big", List.of("a", "b")).containsEntry("Slim", List.of("id", "amount"));
     assertThatThrownBy(() -> g.knownColumnsInside(g.gem("Orders"), Map.of(), DATASETS))
         .isInstanceOf(IllegalArgumentException.class).hasMessage("gem 'Orders' of pipeline 's' is not a Subgraph gem");
+    PipelineGraph other = PipelineGraph.of("t", p -> p.source("Orders", "orders")
+        .subgraph("Elsewhere", List.of("Orders"), sg -> sg.filter("All", "in0", "true").output("All")));
+    assertThatThrownBy(() -> g.knownColumnsInside(other.gem("Elsewhere"), Map.of(), DATASETS))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("gem 'Elsewhere' is not a gem of pipeline 's'");
   }
 
   @Test
