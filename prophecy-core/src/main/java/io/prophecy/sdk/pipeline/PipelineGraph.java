@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.function.Consumer;
@@ -502,7 +503,8 @@ public final class PipelineGraph {
    *
    * @param subgraph a Subgraph gem of this graph
    * @param inputColumns the columns of the subgraph's inputs, by input slug, where known
-   * @throws IllegalArgumentException when the gem is not a Subgraph gem of this graph
+   * @throws IllegalArgumentException when the gem is not a Subgraph gem of this graph, or a column name given
+   *     is null
    */
   public Map<String, List<String>> knownColumnsInside(Gem subgraph, Map<String, List<String>> inputColumns,
       DatasetLookup datasets) {
@@ -511,6 +513,15 @@ public final class PipelineGraph {
     if (gems.get(subgraph.id()) == null) {
       throw new IllegalArgumentException("gem '" + subgraph.name() + "' is not a gem of pipeline '" + name + "'");
     }
+    Objects.requireNonNull(inputColumns, "inputColumns");
+    inputColumns.forEach((slug, cols) -> {
+      for (String c : cols == null ? List.<String>of() : cols) { // (List.of's contains(null) throws)
+        if (c == null) {
+          throw new IllegalArgumentException("gem '" + subgraph.name() + "' of pipeline '" + name
+              + "': the columns given for input " + slug + " hold a null column name");
+        }
+      }
+    });
     Validator v = Validator.forSubgraphSchemas(subgraph, inner, datasets, inputColumns);
     v.run();
     return v.schemasByName();

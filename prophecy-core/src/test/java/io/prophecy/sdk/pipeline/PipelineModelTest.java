@@ -272,6 +272,9 @@ class PipelineModelTest {
         .subgraph("Elsewhere", List.of("Orders"), sg -> sg.filter("All", "in0", "true").output("All")));
     assertThatThrownBy(() -> g.knownColumnsInside(other.gem("Elsewhere"), Map.of(), DATASETS))
         .isInstanceOf(IllegalArgumentException.class).hasMessage("gem 'Elsewhere' is not a gem of pipeline 's'");
+    assertThatThrownBy(() -> g.knownColumnsInside(g.gem("Sub"), Map.of("in0", java.util.Arrays.asList("a", null)), DATASETS))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("gem 'Sub' of pipeline 's': the columns given for input in0 hold a null column name");
   }
 
   @Test
