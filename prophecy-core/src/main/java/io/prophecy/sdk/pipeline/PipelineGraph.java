@@ -4,10 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.prophecy.sdk.model.DatasetSpec;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,13 +38,10 @@ public final class PipelineGraph {
   private final List<Diagnostic> readProblems;
   private final Map<String, List<Connection>> byTarget = new HashMap<>();
   private final Map<String, List<Connection>> bySource = new HashMap<>();
-  /** The gems in dependency order, or the message naming a cycle; worked out on first use. */
-  private volatile Object order;
-  /** Every gem's {@link #upstream}, by gem id; worked out on first use. */
-  /** Each gem's inputs, by the gem itself: one identity lookup, and a gem of another graph is not found. */
-  private volatile Map<Gem, Map<String, Upstream>> upstreams;
-  /** {@link #positions()}, kept once {@link #upstream} is asked about a gem of another graph. */
-  private volatile Map<String, Integer> foreignPositions;
+  /**
+   * The gems' connections, inputs and dependency order, resolved into positions; worked out on first use
+   * (the graph does not change).
+   */
   private volatile Wiring wiring;
   /** The problems of names and connections a validation found, which follow from the graph alone; null before. */
   private volatile List<Diagnostic> structural;
@@ -134,26 +129,87 @@ public final class PipelineGraph {
     /** Per gem position: the problem met reading the gem, or null. */
     final Diagnostic[] problems;
 
+    /** Each gem's inputs as {@link PipelineGraph#upstream(Gem)} gives them, by the gem itself (identity: a gem of another graph is not found). */
+    final Map<Gem, Map<String, Upstream>> upstreams;
+    /** Each gem's position by its id. */
+    final Map<String, Integer> position;
+    /** The gems in dependency order, or the message naming a cycle. */
+    final Object sorted;
+
+    /**
+     * Works everything out from positions: each connection's ends are looked up by id once, and the rest
+     * (each gem's connections and inputs, the dependency order) follows by position, with no lookup by
+     * id per gem.
+     */
     private Wiring(PipelineGraph g) {
       gems = g.gems.values().toArray(new Gem[0]);
-      Map<String, Integer> position = g.positions();
-      sources = new Gem[g.connections.size()];
-      targets = new Gem[g.connections.size()];
-      into = new Connection[gems.length][];
-      outOf = new Connection[gems.length][];
-      for (int i = 0; i < gems.length; i++) {
-        into[i] = g.into(gems[i].id()).toArray(NONE);
-        outOf[i] = g.outOf(gems[i].id()).toArray(NONE);
-      }
-      for (int c = 0; c < sources.length; c++) {
+      int n = gems.length;
+      position = g.positions();
+      int m = g.connections.size();
+      sources = new Gem[m];
+      targets = new Gem[m];
+      int[] from = new int[m];
+      int[] to = new int[m];
+      int[] intoCount = new int[n];
+      int[] outCount = new int[n];
+      for (int c = 0; c < m; c++) {
         Connection conn = g.connections.get(c);
-        sources[c] = g.gems.get(conn.source());
-        targets[c] = g.gems.get(conn.target());
+        Integer s = position.get(conn.source());
+        Integer t = position.get(conn.target());
+        from[c] = s == null ? -1 : s;
+        to[c] = t == null ? -1 : t;
+        if (s != null) {
+          sources[c] = gems[s];
+          outCount[s]++;
+        }
+        if (t != null) {
+          targets[c] = gems[t];
+          intoCount[t]++;
+        }
       }
-      inputSlugs = new String[gems.length][];
-      inputGems = new int[gems.length][];
-      for (int i = 0; i < gems.length; i++) {
-        Map<String, Upstream> up = g.upstream(gems[i]);
+      // each gem's connections in the connections' order, with the positions they come from
+      into = new Connection[n][];
+      outOf = new Connection[n][];
+      int[][] intoFrom = new int[n][];
+      int[][] next = new int[n][]; // the gems each gem feeds, once per connection between two gems
+      int[] nextCount = new int[n];
+      for (int i = 0; i < n; i++) {
+        into[i] = intoCount[i] == 0 ? NONE : new Connection[intoCount[i]];
+        outOf[i] = outCount[i] == 0 ? NONE : new Connection[outCount[i]];
+        intoFrom[i] = new int[intoCount[i]];
+        intoCount[i] = 0;
+        outCount[i] = 0;
+      }
+      for (int c = 0; c < m; c++) {
+        Connection conn = g.connections.get(c);
+        if (to[c] >= 0) {
+          intoFrom[to[c]][intoCount[to[c]]] = from[c];
+          into[to[c]][intoCount[to[c]]++] = conn;
+        }
+        if (from[c] >= 0) {
+          outOf[from[c]][outCount[from[c]]++] = conn;
+          if (to[c] >= 0) {
+            nextCount[from[c]]++;
+          }
+        }
+      }
+      int[] indegree = new int[n];
+      for (int i = 0; i < n; i++) {
+        next[i] = new int[nextCount[i]];
+        nextCount[i] = 0;
+      }
+      for (int c = 0; c < m; c++) {
+        if (from[c] >= 0 && to[c] >= 0) {
+          next[from[c]][nextCount[from[c]]++] = to[c];
+          indegree[to[c]]++;
+        }
+      }
+      inputSlugs = new String[n][];
+      inputGems = new int[n][];
+      Map<Gem, Map<String, Upstream>> made = new java.util.IdentityHashMap<>(n);
+      for (int i = 0; i < n; i++) {
+        Map<String, Upstream> up = inputs(gems, i, into[i], intoFrom[i]);
+        made.put(gems[i], up);
         inputSlugs[i] = new String[up.size()];
         inputGems[i] = new int[up.size()];
         int j = 0;
@@ -162,19 +218,132 @@ public final class PipelineGraph {
           inputGems[i][j++] = e.getValue().position();
         }
       }
-      problems = new Diagnostic[gems.length];
-      for (int i = 0; i < gems.length; i++) {
+      upstreams = made;
+      problems = new Diagnostic[n];
+      for (int i = 0; i < n; i++) {
         problems[i] = gems[i].problem().orElse(null);
       }
-      Object sorted = g.sorted();
-      if (sorted instanceof List<?> list) {
-        order = new int[list.size()];
-        for (int k = 0; k < order.length; k++) {
-          order[k] = position.get(((Gem) list.get(k)).id());
-        }
-      } else {
-        order = null;
+      order = sort(indegree, next);
+      sorted = order != null ? orderedGems(order) : cycle(next);
+    }
+
+    /** A gem's inputs, as {@link PipelineGraph#upstream(Gem)} gives them: for each input port, the first connection into it whose output port exists. */
+    private static Map<String, Upstream> inputs(Gem[] gems, int at, Connection[] into, int[] intoFrom) {
+      List<Port> ports = gems[at].inputs();
+      if (ports.isEmpty()) {
+        return Map.of();
       }
+      if (ports.size() == 1) {
+        // the usual gem: one input, kept in one small map object
+        Upstream u = upstream(gems, ports.get(0), into, intoFrom);
+        return u == null ? Map.of() : Collections.singletonMap(ports.get(0).slug(), u);
+      }
+      Map<String, Upstream> out = new LinkedHashMap<>();
+      for (Port in : ports) {
+        Upstream u = upstream(gems, in, into, intoFrom);
+        if (u != null) {
+          out.putIfAbsent(in.slug(), u);
+        }
+      }
+      return Collections.unmodifiableMap(out);
+    }
+
+    private static Upstream upstream(Gem[] gems, Port in, Connection[] into, int[] intoFrom) {
+      for (int k = 0; k < into.length; k++) {
+        Connection c = into[k];
+        if (intoFrom[k] >= 0 && c.targetPort().equals(in.id())) {
+          Gem source = gems[intoFrom[k]];
+          for (Port p : source.outputs()) {
+            if (p.id().equals(c.sourcePort())) {
+              return new Upstream(source, p, intoFrom[k]);
+            }
+          }
+        }
+      }
+      return null;
+    }
+
+    /**
+     * Positions in dependency order: a gem once every gem it reads from is placed, those ready first in
+     * the listed order (Kahn's algorithm with a queue); null when some gems form a cycle.
+     */
+    private static int[] sort(int[] indegree, int[][] next) {
+      int n = indegree.length;
+      int[] queue = new int[n];
+      int tail = 0;
+      for (int i = 0; i < n; i++) {
+        if (indegree[i] == 0) {
+          queue[tail++] = i;
+        }
+      }
+      for (int head = 0; head < tail; head++) {
+        for (int t : next[queue[head]]) {
+          if (--indegree[t] == 0) {
+            queue[tail++] = t;
+          }
+        }
+      }
+      return tail == n ? queue : null;
+    }
+
+    private List<Gem> orderedGems(int[] order) {
+      Gem[] out = new Gem[order.length];
+      for (int k = 0; k < order.length; k++) {
+        out[k] = gems[order[k]];
+      }
+      return List.of(out);
+    }
+
+    /** The message naming the gems on a cycle: what sorting left, less the gems that lead nowhere. */
+    private String cycle(int[][] next) {
+      int n = gems.length;
+      int[] indegree = new int[n];
+      for (int[] targets : next) {
+        for (int t : targets) {
+          indegree[t]++;
+        }
+      }
+      boolean[] left = new boolean[n];
+      java.util.Arrays.fill(left, true);
+      // the gems sorting places are not on a cycle
+      int[] queue = new int[n];
+      int tail = 0;
+      for (int i = 0; i < n; i++) {
+        if (indegree[i] == 0) {
+          queue[tail++] = i;
+        }
+      }
+      for (int head = 0; head < tail; head++) {
+        left[queue[head]] = false;
+        for (int t : next[queue[head]]) {
+          if (--indegree[t] == 0) {
+            queue[tail++] = t;
+          }
+        }
+      }
+      boolean pruned = true;
+      while (pruned) {
+        pruned = false;
+        for (int i = 0; i < n; i++) {
+          if (left[i]) {
+            boolean leads = false;
+            for (int t : next[i]) {
+              leads |= left[t];
+            }
+            if (!leads) {
+              left[i] = false;
+              pruned = true;
+            }
+          }
+        }
+      }
+      TreeSet<String> cycle = new TreeSet<>();
+      for (int i = 0; i < n; i++) {
+        if (left[i]) {
+          cycle.add(gems[i].name());
+        }
+      }
+      return "the gems " + cycle + " form a cycle";
     }
   }
 
@@ -269,24 +438,13 @@ public final class PipelineGraph {
 
   /** Where each input of a gem takes its data from, by input slug; unconnected inputs are absent. */
   public Map<String, Upstream> upstream(Gem gem) {
-    Map<Gem, Map<String, Upstream>> all = upstreams;
-    if (all == null) {
-      // the graph does not change: work out every gem's inputs once (a race computes equal maps)
-      Map<Gem, Map<String, Upstream>> made = new java.util.IdentityHashMap<>(gems.size());
-      Map<String, Integer> positions = positions();
-      gems.values().forEach(g -> made.put(g, inputsOf(g, positions)));
-      upstreams = all = made;
-    }
-    Map<String, Upstream> known = all.get(gem);
+    Wiring w = wiring(); // the graph does not change: every gem's inputs are worked out once
+    Map<String, Upstream> known = w.upstreams.get(gem);
     if (known != null) {
       return known;
     }
     // a gem of another graph (an equal copy, say): its inputs by its id here
-    Map<String, Integer> positions = foreignPositions;
-    if (positions == null) {
-      foreignPositions = positions = positions();
-    }
-    return inputsOf(gem, positions);
+    return inputsOf(gem, w.position);
   }
 
   /** Each gem's position in {@link #gems()}, by gem id. */
@@ -392,55 +550,9 @@ public final class PipelineGraph {
     return sorted() instanceof String cycle ? Optional.of(cycle) : Optional.empty();
   }
 
-  /** The gems in dependency order, or the message naming a cycle; sorted once. */
+  /** The gems in dependency order, or the message naming a cycle; sorted once, with the wiring. */
   private Object sorted() {
-    Object order = this.order;
-    if (order == null) {
-      try {
-        order = sort();
-      } catch (IllegalStateException e) {
-        order = e.getMessage();
-      }
-      this.order = order; // the graph does not change; a race sorts twice and keeps an equal answer
-    }
-    return order;
-  }
-
-  private List<Gem> sort() {
-    Map<String, Integer> indegree = new HashMap<>();
-    Map<String, List<String>> next = new HashMap<>();
-    gems.keySet().forEach(id -> indegree.put(id, 0));
-    for (Connection c : connections) {
-      if (gems.containsKey(c.source()) && gems.containsKey(c.target())) {
-        next.computeIfAbsent(c.source(), k -> new ArrayList<>()).add(c.target());
-        indegree.merge(c.target(), 1, Integer::sum);
-      }
-    }
-    Deque<String> ready = new ArrayDeque<>();
-    gems.keySet().stream().filter(id -> indegree.get(id) == 0).forEach(ready::add);
-    List<Gem> out = new ArrayList<>();
-    while (!ready.isEmpty()) {
-      String id = ready.poll();
-      out.add(gems.get(id));
-      for (String t : next.getOrDefault(id, List.of())) {
-        if (indegree.merge(t, -1, Integer::sum) == 0) {
-          ready.add(t);
-        }
-      }
-    }
-    if (out.size() < gems.size()) {
-      // what is left holds the cycles and the gems downstream of them: prune those that lead nowhere
-      java.util.Set<String> left = new java.util.HashSet<>(gems.keySet());
-      out.forEach(g -> left.remove(g.id()));
-      boolean pruned = true;
-      while (pruned) {
-        pruned = left.removeIf(id -> next.getOrDefault(id, List.of()).stream().noneMatch(left::contains));
-      }
-      TreeSet<String> cycle = new TreeSet<>();
-      left.forEach(id -> cycle.add(gems.get(id).name()));
-      throw new IllegalStateException("the gems " + cycle + " form a cycle");
-    }
-    return List.copyOf(out);
+    return wiring().sorted;
   }
 
   /**

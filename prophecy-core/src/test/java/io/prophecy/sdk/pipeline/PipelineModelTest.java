@@ -96,6 +96,33 @@ class PipelineModelTest {
   }
 
   @Test
+  void anInputTakesTheFirstConnectionIntoItThatLeavesAnOutputOfAGem() {
+    PipelineGraph built = daily();
+    String paidIn = built.gem("Paid").inputs().get(0).id();
+    String customersOut = built.gem("Customers").outputs().get(0).id();
+    ObjectNode w = built.toWorkflow();
+    var cs = w.withArray("connections");
+    // ahead of Paid's own connection (from Orders): one from a port Customers lacks, one from no gem;
+    // after it, a second one from Customers
+    cs.insertObject(0).put("id", "c_port").put("source", "Customers").put("sourcePort", "Customers_nowhere")
+        .put("target", "Paid").put("targetPort", paidIn);
+    cs.insertObject(0).put("id", "c_ghost").put("source", "Ghost").put("sourcePort", "Ghost_out")
+        .put("target", "Paid").put("targetPort", paidIn);
+    cs.addObject().put("id", "c_second").put("source", "Customers").put("sourcePort", customersOut)
+        .put("target", "Paid").put("targetPort", paidIn);
+    PipelineGraph g = PipelineGraph.fromWorkflow("daily", w);
+    assertThat(g.upstream(g.gem("Paid"))).extractingFromEntries(e -> e.getKey() + "<-" + e.getValue().gem().name()
+        + "@" + e.getValue().position()).containsExactly("in0<-Orders@0");
+    // every connection between two gems orders them, the one from a missing port too
+    assertThat(g.topologicalOrder()).extracting(Gem::name)
+        .containsExactly("Orders", "Customers", "Paid", "With_Customer", "By_Country", "Revenue");
+    assertThat(g.validate(DATASETS)).extracting(Diagnostic::toString).contains(
+        "ERROR gem 'Paid' at connection c_ghost: connects Ghost to Paid, but Ghost is not a gem of this pipeline",
+        "ERROR gem 'Customers' at connection c_port: leaves from port Customers_nowhere, which is not an output of this gem",
+        "ERROR gem 'Paid' at in0: input in0 has 4 connections; an input takes one");
+  }
+
+  @Test
   void aCycleIsReportedNamingItsGems() throws Exception {
     ObjectNode w = daily().toWorkflow();
     // Paid reads from By_Country: Paid -> With_Customer -> By_Country -> Paid
