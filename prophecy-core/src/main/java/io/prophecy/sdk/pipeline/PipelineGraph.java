@@ -223,8 +223,9 @@ public final class PipelineGraph {
       for (int i = 0; i < n; i++) {
         problems[i] = gems[i].problem().orElse(null);
       }
-      order = sort(indegree, next);
-      sorted = order != null ? orderedGems(order) : cycle(next);
+      int[] placed = placed(indegree, next);
+      order = placed.length == n ? placed : null;
+      sorted = order != null ? orderedGems(order) : cycle(next, placed);
     }
 
     /** A gem's inputs, as {@link PipelineGraph#upstream(Gem)} gives them: for each input port, the first connection into it whose output port exists. */
@@ -264,10 +265,11 @@ public final class PipelineGraph {
     }
 
     /**
-     * Positions in dependency order: a gem once every gem it reads from is placed, those ready first in
-     * the listed order (Kahn's algorithm with a queue); null when some gems form a cycle.
+     * The positions sorting can place, in dependency order: a gem once every gem it reads from is placed,
+     * those ready first in the listed order (Kahn's algorithm with a queue). All of them unless some gems
+     * form a cycle.
      */
-    private static int[] sort(int[] indegree, int[][] next) {
+    private static int[] placed(int[] indegree, int[][] next) {
       int n = indegree.length;
       int[] queue = new int[n];
       int tail = 0;
@@ -283,7 +285,7 @@ public final class PipelineGraph {
           }
         }
       }
-      return tail == n ? queue : null;
+      return tail == n ? queue : java.util.Arrays.copyOf(queue, tail);
     }
 
     private List<Gem> orderedGems(int[] order) {
@@ -294,32 +296,13 @@ public final class PipelineGraph {
       return List.of(out);
     }
 
-    /** The message naming the gems on a cycle: what sorting left, less the gems that lead nowhere. */
-    private String cycle(int[][] next) {
+    /** The message naming the gems on a cycle: those sorting could not place, less those that lead nowhere. */
+    private String cycle(int[][] next, int[] placed) {
       int n = gems.length;
-      int[] indegree = new int[n];
-      for (int[] targets : next) {
-        for (int t : targets) {
-          indegree[t]++;
-        }
-      }
       boolean[] left = new boolean[n];
       java.util.Arrays.fill(left, true);
-      // the gems sorting places are not on a cycle
-      int[] queue = new int[n];
-      int tail = 0;
-      for (int i = 0; i < n; i++) {
-        if (indegree[i] == 0) {
-          queue[tail++] = i;
-        }
-      }
-      for (int head = 0; head < tail; head++) {
-        left[queue[head]] = false;
-        for (int t : next[queue[head]]) {
-          if (--indegree[t] == 0) {
-            queue[tail++] = t;
-          }
-        }
+      for (int p : placed) {
+        left[p] = false;
       }
       boolean pruned = true;
       while (pruned) {
