@@ -213,7 +213,7 @@ public class CompileBenchmark {
    * {@link #validateAndCompile} after other work ({@link OtherWork}). Repeated back to back, a
    * 1,000-gem graph (about 1.7 MB) stays in a 2 MiB L2 from one invocation to the next and a 10,000-gem
    * one (17 MB) cannot, so the two sizes there differ in where their data comes from as well as in its
-   * amount; here both start with the graph outside the core's caches.
+   * amount; here both start with the graph outside the core's own L1 and L2.
    */
   @Benchmark
   public int validateAndCompileAfterOtherWork(OtherWork other) {
