@@ -43,6 +43,8 @@ public final class PipelineGraph {
    * (the graph does not change).
    */
   private volatile Wiring wiring;
+  /** {@link #positions()}, kept once {@link #upstream} is asked about a gem of another graph. */
+  private volatile Map<String, Integer> foreignPositions;
   /** The problems of names and connections a validation found, which follow from the graph alone; null before. */
   private volatile List<Diagnostic> structural;
   /** {@link #wiredOrder()}, worked out on first use. */
@@ -131,8 +133,6 @@ public final class PipelineGraph {
 
     /** Each gem's inputs as {@link PipelineGraph#upstream(Gem)} gives them, by the gem itself (identity: a gem of another graph is not found). */
     final Map<Gem, Map<String, Upstream>> upstreams;
-    /** Each gem's position by its id. */
-    final Map<String, Integer> position;
     /** The gems in dependency order, or the message naming a cycle. */
     final Object sorted;
 
@@ -144,7 +144,7 @@ public final class PipelineGraph {
     private Wiring(PipelineGraph g) {
       gems = g.gems.values().toArray(new Gem[0]);
       int n = gems.length;
-      position = g.positions();
+      Map<String, Integer> position = g.positions(); // not kept: a graph's heap stays as it was before its use
       int m = g.connections.size();
       sources = new Gem[m];
       targets = new Gem[m];
@@ -427,7 +427,11 @@ public final class PipelineGraph {
       return known;
     }
     // a gem of another graph (an equal copy, say): its inputs by its id here
-    return inputsOf(gem, w.position);
+    Map<String, Integer> positions = foreignPositions;
+    if (positions == null) {
+      foreignPositions = positions = positions(); // a race works them out twice
+    }
+    return inputsOf(gem, positions);
   }
 
   /** Each gem's position in {@link #gems()}, by gem id. */
